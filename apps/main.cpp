@@ -1,0 +1,45 @@
+// aie4sim: the emulator's command line.
+#include "apps/commands.h"
+
+#include <systemc>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace {
+
+void usage(std::ostream& out) {
+    out << "usage: aie4sim <command> [options]   (aie4sim <command> --help for its options)\n"
+           "commands:\n"
+           "  guest   boot a Linux guest in QEMU against the model and run commands in it\n"
+           "  model   run the device model, serving one QEMU over a socket\n";
+}
+
+} // namespace
+
+int sc_main(int argc, char* argv[]) {
+    if (argc < 2) {
+        usage(std::cerr);
+        return 2;
+    }
+    const std::string command = argv[1];
+    const aie4sim::apps::Arguments args(argv + 2, argv + argc);
+    try {
+        if (command == "model") {
+            return aie4sim::apps::model_command(args);
+        }
+        if (command == "guest") {
+            return aie4sim::apps::guest_command(args);
+        }
+        if (command == "--help" || command == "-h" || command == "help") {
+            usage(std::cout);
+            return 0;
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "aie4sim " << command << ": " << e.what() << "\n";
+        return 2;
+    }
+    std::cerr << "aie4sim: unknown command \"" << command << "\"\n";
+    usage(std::cerr);
+    return 2;
+}

@@ -1,0 +1,94 @@
+// `aie4sim model`: the device model as a process of its own, serving one QEMU.
+#include "apps/commands.h"
+#include "common/config_node.h"
+#include "common/log.h"
+#include "cosim/bridge/bridge.h"
+#include "models/aie4_device.h"
+
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace aie4sim::apps {
+
+namespace po = boost::program_options;
+
+int model_command(const Arguments& args) {
+    std::string socket;
+    std::string config_file;
+    std::string time_mode;
+    std::string log_spec;
+    std::string log_file;
+    unsigned spin_us = 0;
+    po::options_description options("aie4sim model: serve one QEMU over a socket");
+    options.add_options()("help", "show this help")(
+        "socket", po::value(&socket)->required(),
+        "where to listen: PATH or unix:PATH (default kind), or tcp:HOST:PORT")(
+        "config", po::value(&config_file)->default_value(""),
+        "device description (JSON); built-in AIE4 defaults when absent")(
+        "time", po::value(&time_mode)->default_value("free"),
+        "free: the model runs ahead freely; lockstep: it follows QEMU's SYNC (deterministic "
+        "with QEMU -icount)")("log", po::value(&log_spec)->default_value("info"),
+                               "log level, with per-category overrides: info,sriov=debug")(
+        "log-file", po::value(&log_file)->default_value(""), "write the log here (default stderr)")(
+        "spin-us", po::value(&spin_us)->default_value(300),
+        "microseconds to busy-poll for QEMU before sleeping");
+    po::variables_map vm;
+    po::store(po::command_line_parser(args).options(options).run(), vm);
+    if (vm.count("help") != 0U) {
+        std::cout << options;
+        return 0;
+    }
+    po::notify(vm);
+    if (time_mode != "free" && time_mode != "lockstep") {
+        throw std::invalid_argument("--time must be free or lockstep");
+    }
+
+    std::ofstream log_stream;
+    if (!log_file.empty()) {
+        log_stream.open(log_file, std::ios::app);
+        if (!log_stream) {
+            throw std::runtime_error("cannot write the log file " + log_file);
+        }
+        common::log_set_sink(&log_stream);
+    }
+    common::log_configure(log_spec);
+    common::log_set_time_source([] {
+        std::ostringstream os;
+        os << sc_core::sc_time_stamp();
+        return os.str();
+    });
+
+    models::DeviceConfig config;
+    try {
+        config = models::load_device_config(config_file);
+    } catch (const common::ConfigError& e) {
+        std::cerr << "aie4sim model: " << e.what() << "\n";
+        return 2;
+    }
+    cosim::BridgeOptions bridge_options;
+    bridge_options.listen = cosim::parse_listen_address(socket);
+    bridge_options.mode = time_mode == "lockstep" ? cosim::TimeMode::lockstep : cosim::TimeMode::free;
+    bridge_options.idle_spin = std::chrono::microseconds(spin_us);
+
+    models::Aie4Device device("aie4", config);
+    cosim::Bridge bridge("bridge", device.endpoint(), bridge_options);
+    AIE4SIM_LOG(info, "model", "AIE4 device from " << config.origin << ": PF "
+                                                   << std::hex << config.pf.identity.vendor_id
+                                                   << ":" << config.pf.identity.device_id
+                                                   << std::dec << ", " << config.sriov.total_vfs
+                                                   << " VFs");
+    const int status = bridge.run();
+    const cosim::BridgeCounters& c = bridge.counters();
+    AIE4SIM_LOG(info, "model", "served " << c.config_reads << " config reads, " << c.config_writes
+                                         << " config writes, " << c.mmio_reads << " MMIO reads, "
+                                         << c.mmio_writes << " MMIO writes, " << c.dma_reads
+                                         << " DMA reads, " << c.dma_writes << " DMA writes ("
+                                         << c.dma_bytes << " bytes), " << c.msis << " MSI-X");
+    return status;
+}
+
+} // namespace aie4sim::apps

@@ -1,0 +1,543 @@
+#include "cosim/bridge/bridge.h"
+
+#include "common/log.h"
+#include "pcie/tlm_extensions.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+
+#include <poll.h>
+#include <unistd.h>
+
+namespace aie4sim::cosim {
+
+namespace {
+
+const char* kLog = "bridge";
+
+struct Hex {
+    std::uint64_t v;
+};
+std::ostream& operator<<(std::ostream& os, Hex h) { return os << "0x" << std::hex << h.v << std::dec; }
+
+std::string function_name(unsigned fn) { return fn == 0 ? "PF" : "VF" + std::to_string(fn); }
+
+std::uint16_t status_of(tlm::tlm_response_status s) {
+    switch (s) {
+    case tlm::TLM_OK_RESPONSE:
+        return A4S_OK;
+    case tlm::TLM_ADDRESS_ERROR_RESPONSE:
+        return A4S_E_UNSUPPORTED;
+    default:
+        return A4S_E_ABORT;
+    }
+}
+
+// Waits for a connection on `acceptor` for at most `timeout` (the launcher starts QEMU right
+// after the model; a QEMU that never comes must not leave the model waiting forever).
+template <class Acceptor, class Socket>
+bool accept_with_timeout(Acceptor& acceptor, Socket& socket, std::chrono::seconds timeout) {
+    pollfd p{acceptor.native_handle(), POLLIN, 0};
+    const int r = ::poll(&p, 1, static_cast<int>(timeout.count() * 1000));
+    if (r <= 0) {
+        return false;
+    }
+    boost::system::error_code ec;
+    acceptor.accept(socket, ec);
+    return !ec;
+}
+
+} // namespace
+
+Bridge::Bridge(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint, BridgeOptions options)
+    : sc_core::sc_module(name), config_out("config_out"), mem_out("mem_out"), host_in("host_in"),
+      endpoint_(endpoint), options_(std::move(options)) {
+    host_in.register_b_transport(this, &Bridge::host_transport);
+    config_out.bind(endpoint_.config_in);
+    mem_out.bind(endpoint_.mem_in);
+    endpoint_.outbound.bind(host_in);
+    endpoint_.on_vf_change([this](bool, unsigned) { pending_events_ |= A4S_EV_VFS_CHANGED; });
+    auto note_reset = [this](pcie::ResetKind kind) {
+        if (kind == pcie::ResetKind::function_level) {
+            pending_events_ |= A4S_EV_FUNCTION_RESET;
+        }
+    };
+    endpoint_.pf().on_reset(note_reset);
+    for (unsigned n = 1; n <= endpoint_.total_vfs(); ++n) {
+        endpoint_.vf(n).on_reset(note_reset);
+    }
+}
+
+Bridge::~Bridge() = default;
+
+std::uint64_t Bridge::now_ns() const {
+    return static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+}
+
+void Bridge::stamp(Message& m) const { m.header.time_ns = now_ns(); }
+
+int Bridge::run() {
+    boost::asio::io_context io;
+    Link::Socket socket(io);
+    const ListenAddress& where = options_.listen;
+    try {
+        if (where.kind == ListenAddress::Kind::unix_socket) {
+            ::unlink(where.path.c_str());
+            boost::asio::local::stream_protocol::acceptor acceptor(
+                io, boost::asio::local::stream_protocol::endpoint(where.path));
+            AIE4SIM_LOG(info, kLog, "listening on " << where.to_string());
+            boost::asio::local::stream_protocol::socket s(io);
+            if (!accept_with_timeout(acceptor, s, options_.connect_timeout)) {
+                AIE4SIM_LOG(error, kLog, "no QEMU connected within "
+                                             << options_.connect_timeout.count() << " s");
+                ::unlink(where.path.c_str());
+                return 1;
+            }
+            socket = Link::Socket(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), s.release());
+            ::unlink(where.path.c_str());
+        } else {
+            namespace ip = boost::asio::ip;
+            ip::tcp::acceptor acceptor(io);
+            const ip::tcp::endpoint ep(ip::make_address(where.host), where.port);
+            acceptor.open(ep.protocol());
+            acceptor.set_option(ip::tcp::acceptor::reuse_address(true));
+            acceptor.bind(ep);
+            acceptor.listen();
+            AIE4SIM_LOG(info, kLog, "listening on " << where.to_string());
+            ip::tcp::socket s(io);
+            if (!accept_with_timeout(acceptor, s, options_.connect_timeout)) {
+                AIE4SIM_LOG(error, kLog, "no QEMU connected within "
+                                             << options_.connect_timeout.count() << " s");
+                return 1;
+            }
+            s.set_option(ip::tcp::no_delay(true));
+            const int family = ep.protocol().family();
+            socket = Link::Socket(io, boost::asio::generic::stream_protocol(family, IPPROTO_TCP),
+                                  s.release());
+        }
+    } catch (const boost::system::system_error& e) {
+        AIE4SIM_LOG(error, kLog, "cannot listen on " << where.to_string() << ": " << e.what());
+        return 1;
+    }
+    return serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
+}
+
+bool Bridge::handshake() {
+    auto m = link_->wait(options_.connect_timeout, std::chrono::nanoseconds(0));
+    if (!m) {
+        AIE4SIM_LOG(error, kLog, "QEMU did not say HELLO: " << (link_->closed()
+                                                                    ? link_->closed_reason()
+                                                                    : std::string("timeout")));
+        return false;
+    }
+    a4s_hello theirs{};
+    if (m->header.type != A4S_HELLO || m->is_reply() || !m->read_as(theirs)) {
+        link_->say_goodbye("the first message must be HELLO");
+        AIE4SIM_LOG(error, kLog, "QEMU's first message was " << type_name(m->header.type));
+        return false;
+    }
+    if (theirs.major != A4S_PROTOCOL_MAJOR || theirs.role != A4S_ROLE_QEMU) {
+        link_->say_goodbye("protocol " + std::to_string(A4S_PROTOCOL_MAJOR) + ".x model, peer " +
+                           std::to_string(theirs.major) + "." + std::to_string(theirs.minor));
+        AIE4SIM_LOG(error, kLog, "QEMU speaks protocol " << theirs.major << "." << theirs.minor
+                                                           << ", the model " << A4S_PROTOCOL_MAJOR
+                                                           << "." << A4S_PROTOCOL_MINOR);
+        return false;
+    }
+    a4s_hello ours{};
+    ours.major = A4S_PROTOCOL_MAJOR;
+    ours.minor = A4S_PROTOCOL_MINOR;
+    ours.role = A4S_ROLE_MODEL;
+    ours.capabilities = A4S_CAP_LOCKSTEP | (link_->is_unix() ? A4S_CAP_SHM : 0);
+    std::snprintf(ours.name, sizeof ours.name, "aie4sim model");
+    Message r = make_reply_with(*m, ours);
+    stamp(r);
+    link_->send(std::move(r));
+    std::string qemu_name(theirs.name, strnlen(theirs.name, sizeof theirs.name));
+    AIE4SIM_LOG(info, kLog, "connected to " << qemu_name << " (protocol " << theirs.major << "."
+                                             << theirs.minor << ", SYNC every "
+                                             << theirs.quantum_ns << " ns)");
+    if (options_.mode == TimeMode::lockstep && theirs.quantum_ns == 0) {
+        AIE4SIM_LOG(warn, kLog, "lockstep mode, but QEMU sends no SYNC: the model's time will "
+                                "not advance (start QEMU's device with quantum-ns set)");
+    }
+    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && link_->is_unix()) {
+        link_->offer_shared_memory(options_.ring_size);
+        AIE4SIM_LOG(info, kLog, "shared-memory rings of " << (options_.ring_size >> 10)
+                                                           << " KiB offered");
+    }
+    said_hello_ = true;
+    return !link_->closed();
+}
+
+int Bridge::serve(std::unique_ptr<Link> link) {
+    link_ = std::move(link);
+    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) {
+        sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    }
+    if (!handshake()) {
+        return 1;
+    }
+    for (;;) {
+        if (!deferred_.empty()) {
+            Message m = std::move(deferred_.front());
+            deferred_.pop_front();
+            handle(m);
+            continue;
+        }
+        if (auto m = link_->poll()) {
+            handle(*m);
+            continue;
+        }
+        if (link_->closed()) {
+            break;
+        }
+        if (options_.mode == TimeMode::free && sc_core::sc_pending_activity()) {
+            advance_free();
+            continue;
+        }
+        if (auto m = link_->wait(std::chrono::seconds(1), options_.idle_spin)) {
+            handle(*m);
+        }
+    }
+    const std::string& why = link_->closed_reason();
+    goodbye_from_qemu_ = why.rfind("the peer said goodbye", 0) == 0;
+    if (goodbye_from_qemu_) {
+        AIE4SIM_LOG(info, kLog, "QEMU left: " << why);
+        return 0;
+    }
+    AIE4SIM_LOG(error, kLog, "lost QEMU: " << why);
+    return 1;
+}
+
+void Bridge::advance_free() {
+    if (sc_core::sc_pending_activity_at_current_time()) {
+        sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    } else {
+        sc_core::sc_start(sc_core::sc_time_to_pending_activity());
+    }
+}
+
+void Bridge::reply(const Message& request, std::uint16_t status, const void* data,
+                   std::size_t size) {
+    if (request.is_posted()) {
+        return;
+    }
+    Message r = make_reply(request, status, data, size);
+    stamp(r);
+    link_->send(std::move(r));
+}
+
+void Bridge::handle(Message& m) {
+    if (m.is_reply()) {
+        AIE4SIM_LOG(warn, kLog, "unexpected " << type_name(m.header.type) << " reply (id "
+                                              << m.header.id << ") dropped");
+        return;
+    }
+    if (m.header.time_ns > qemu_time_ns_) {
+        qemu_time_ns_ = m.header.time_ns;
+    }
+    switch (m.header.type) {
+    case A4S_CFG_READ:
+        on_config_read(m);
+        return;
+    case A4S_CFG_WRITE:
+        on_config_write(m);
+        return;
+    case A4S_MMIO_READ:
+        on_mmio(m, false);
+        return;
+    case A4S_MMIO_WRITE:
+        on_mmio(m, true);
+        return;
+    case A4S_LAYOUT:
+        on_layout(m);
+        return;
+    case A4S_SYNC:
+        on_sync(m);
+        return;
+    case A4S_RESET:
+        on_reset(m);
+        return;
+    default:
+        ++counters_.malformed;
+        AIE4SIM_LOG(warn, kLog, "QEMU sent an unexpected " << type_name(m.header.type)
+                                                           << " request; refused");
+        reply(m, A4S_E_MALFORMED);
+        return;
+    }
+}
+
+tlm::tlm_response_status Bridge::access(tlm_utils::simple_initiator_socket<Bridge>& socket,
+                                        bool write, std::uint64_t address, std::uint8_t* data,
+                                        unsigned size) {
+    tlm::tlm_generic_payload t;
+    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    t.set_address(address);
+    t.set_data_ptr(data);
+    t.set_data_length(size);
+    t.set_streaming_width(size);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    socket->b_transport(t, delay);
+    return t.get_response_status();
+}
+
+void Bridge::on_config_read(const Message& m) {
+    ++counters_.config_reads;
+    a4s_cfg_read req{};
+    if (!m.read_as(req) || (req.size != 1 && req.size != 2 && req.size != 4) ||
+        req.offset + req.size > 4096) {
+        ++counters_.malformed;
+        reply(m, A4S_E_MALFORMED);
+        return;
+    }
+    std::uint8_t data[4] = {};
+    const std::uint64_t address =
+        (std::uint64_t{m.header.function} << sriov::kFunctionShift) | req.offset;
+    const auto status = access(config_out, false, address, data, req.size);
+    a4s_cfg_read_reply out{};
+    std::memcpy(&out.value, data, req.size);
+    AIE4SIM_LOG(trace, kLog, function_name(m.header.function) << " config read " << Hex{req.offset}
+                                                              << "/" << req.size << " = "
+                                                              << Hex{out.value});
+    if (status != tlm::TLM_OK_RESPONSE) {
+        reply(m, status_of(status));
+        return;
+    }
+    reply(m, A4S_OK, &out, sizeof out);
+}
+
+void Bridge::on_config_write(const Message& m) {
+    ++counters_.config_writes;
+    a4s_cfg_write req{};
+    if (!m.read_as(req) || (req.size != 1 && req.size != 2 && req.size != 4) ||
+        req.offset + req.size > 4096) {
+        ++counters_.malformed;
+        reply(m, A4S_E_MALFORMED);
+        return;
+    }
+    const std::uint64_t base = std::uint64_t{m.header.function} << sriov::kFunctionShift;
+    std::uint8_t data[4] = {};
+    std::memcpy(data, &req.value, req.size);
+    pending_events_ = 0;
+    AIE4SIM_LOG(trace, kLog, function_name(m.header.function) << " config write "
+                                                              << Hex{req.offset} << "/" << req.size
+                                                              << " = " << Hex{req.value});
+    const auto status = access(config_out, true, base | req.offset, data, req.size);
+    if (status != tlm::TLM_OK_RESPONSE) {
+        reply(m, status_of(status));
+        return;
+    }
+    a4s_cfg_write_reply out{};
+    std::uint8_t dword[4] = {0xFF, 0xFF, 0xFF, 0xFF};
+    access(config_out, false, base | (req.offset & ~3u), dword, 4);
+    std::memcpy(&out.dword, dword, 4);
+    out.events = pending_events_;
+    const sriov::SriovCapability& sr = endpoint_.sriov();
+    out.num_vfs = static_cast<std::uint16_t>(sr.vf_enabled() ? sr.num_vfs() : 0);
+    out.first_vf_offset = sr.first_vf_offset();
+    out.vf_stride = sr.vf_stride();
+    out.vf_mse = sr.vf_memory_enabled() ? 1 : 0;
+    reply(m, A4S_OK, &out, sizeof out);
+}
+
+void Bridge::on_mmio(const Message& m, bool write) {
+    ++(write ? counters_.mmio_writes : counters_.mmio_reads);
+    a4s_mmio req{};
+    const bool parsed = m.read_as(req);
+    const bool size_ok = req.size == 1 || req.size == 2 || req.size == 4 || req.size == 8;
+    if (!parsed || !size_ok || (write && m.payload.size() < sizeof req + req.size)) {
+        ++counters_.malformed;
+        AIE4SIM_LOG(warn, kLog, "malformed MMIO " << (write ? "write" : "read") << " of size "
+                                                  << req.size << " refused");
+        reply(m, A4S_E_MALFORMED);
+        return;
+    }
+    if (auto route = endpoint_.route(req.address, req.size);
+        route && (route->function != m.header.function || route->bar != req.bar_hint)) {
+        AIE4SIM_LOG(warn, kLog, "QEMU mapped " << Hex{req.address} << " as "
+                                               << function_name(m.header.function) << " BAR"
+                                               << unsigned{req.bar_hint} << " but it decodes to "
+                                               << function_name(route->function) << " BAR"
+                                               << route->bar);
+    }
+    std::uint8_t data[8] = {};
+    if (write) {
+        std::memcpy(data, m.payload.data() + sizeof req, req.size);
+    }
+    const auto status = access(mem_out, write, req.address, data, req.size);
+    if (status != tlm::TLM_OK_RESPONSE) {
+        AIE4SIM_LOG(debug, kLog, "MMIO " << (write ? "write" : "read") << " at "
+                                         << Hex{req.address} << " failed: "
+                                         << status_name(status_of(status)));
+        reply(m, status_of(status));
+        return;
+    }
+    if (write) {
+        reply(m, A4S_OK);
+    } else {
+        reply(m, A4S_OK, data, req.size);
+    }
+}
+
+void Bridge::on_layout(const Message& m) {
+    a4s_layout out{};
+    const pcie::Function& pf = endpoint_.pf();
+    const pcie::FunctionConfig& pfc = pf.function_config();
+    const sriov::SriovCapability& sr = endpoint_.sriov();
+    out.vendor_id = pfc.identity.vendor_id;
+    out.device_id = pfc.identity.device_id;
+    out.vf_device_id = sr.config().vf_device_id;
+    out.total_vfs = static_cast<std::uint16_t>(endpoint_.total_vfs());
+    out.express_offset = pf.express_offset();
+    out.msix_offset = pf.msix_offset();
+    out.ari_offset = pf.ari_offset();
+    out.sriov_offset = sr.offset();
+    out.first_vf_offset = sr.first_vf_offset();
+    out.vf_stride = sr.vf_stride();
+    if (endpoint_.total_vfs() > 0) {
+        out.vf_express_offset = endpoint_.vf(1).express_offset();
+        out.vf_ari_offset = endpoint_.vf(1).ari_offset();
+    }
+    out.class_code = pfc.identity.class_code;
+    out.supported_page_sizes = sr.config().supported_page_sizes;
+    for (unsigned i = 0; i < pcie::kBarCount; ++i) {
+        auto describe = [](const pcie::BarConfig& b, std::uint64_t size, a4s_bar& o) {
+            if (!b.implemented()) {
+                return;
+            }
+            o.size = size;
+            o.flags = A4S_BAR_IMPLEMENTED | (b.is_64bit ? A4S_BAR_64BIT : 0) |
+                      (b.prefetchable ? A4S_BAR_PREFETCH : 0);
+        };
+        describe(pfc.bars[i], pfc.bars[i].size, out.pf_bars[i]);
+        describe(sr.config().vf.bars[i], sr.vf_bar_size(i), out.vf_bars[i]);
+    }
+    reply(m, A4S_OK, &out, sizeof out);
+}
+
+void Bridge::on_sync(const Message& m) {
+    ++counters_.syncs;
+    a4s_sync req{};
+    if (!m.read_as(req)) {
+        reply(m, A4S_E_MALFORMED);
+        return;
+    }
+    if (options_.mode == TimeMode::lockstep) {
+        const sc_core::sc_time target(static_cast<double>(req.time_ns), sc_core::SC_NS);
+        if (target > sc_core::sc_time_stamp()) {
+            sc_core::sc_start(target - sc_core::sc_time_stamp());
+        } else if (sc_core::sc_pending_activity_at_current_time()) {
+            sc_core::sc_start(sc_core::SC_ZERO_TIME);
+        }
+    }
+    a4s_sync out{now_ns()};
+    reply(m, A4S_OK, &out, sizeof out);
+}
+
+void Bridge::on_reset(const Message& m) {
+    AIE4SIM_LOG(info, kLog, "system reset from QEMU");
+    endpoint_.cold_reset();
+    reply(m, A4S_OK);
+}
+
+std::optional<Message> Bridge::await_reply(std::uint32_t id) {
+    const auto deadline = std::chrono::steady_clock::now() + options_.reply_timeout;
+    while (!link_->closed()) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::nanoseconds(0)) {
+            link_->close("QEMU did not answer a request within " +
+                         std::to_string(options_.reply_timeout.count()) + " s");
+            break;
+        }
+        // The model has nothing else to do while it waits: spin the whole time.
+        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left),
+                             std::chrono::milliseconds(2));
+        if (!m) {
+            continue;
+        }
+        if (m->is_reply() && m->header.id == id) {
+            return m;
+        }
+        if (m->is_reply()) {
+            AIE4SIM_LOG(warn, kLog, "stray " << type_name(m->header.type) << " reply dropped");
+            continue;
+        }
+        deferred_.push_back(std::move(*m)); // served by the main loop afterwards
+    }
+    return std::nullopt;
+}
+
+bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
+    const bool write = trans.is_write();
+    std::uint8_t* data = trans.get_data_ptr();
+    const std::uint64_t address = trans.get_address();
+    const std::uint32_t length = trans.get_data_length();
+    for (std::uint32_t done = 0; done < length;) {
+        const std::uint32_t chunk = std::min<std::uint32_t>(A4S_MAX_DMA_CHUNK, length - done);
+        a4s_dma req{};
+        req.address = address + done;
+        req.size = chunk;
+        Message m = write ? make_request(A4S_DMA_WRITE, static_cast<std::uint16_t>(function), req,
+                                         data + done, chunk)
+                          : make_request(A4S_DMA_READ, static_cast<std::uint16_t>(function), req);
+        m.header.id = next_id_++;
+        stamp(m);
+        const std::uint32_t id = m.header.id;
+        if (!link_->send(std::move(m))) {
+            return false;
+        }
+        auto r = await_reply(id);
+        if (!r || r->header.status != A4S_OK) {
+            AIE4SIM_LOG(warn, kLog, function_name(function)
+                                        << " DMA " << (write ? "write" : "read") << " at "
+                                        << Hex{req.address} << " failed: "
+                                        << (r ? status_name(r->header.status)
+                                              : link_->closed_reason().c_str()));
+            return false;
+        }
+        if (!write) {
+            if (r->payload.size() != chunk) {
+                return false;
+            }
+            std::memcpy(data + done, r->payload.data(), chunk);
+        }
+        done += chunk;
+    }
+    ++(write ? counters_.dma_writes : counters_.dma_reads);
+    counters_.dma_bytes += length;
+    return true;
+}
+
+void Bridge::host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
+    auto* requester = trans.get_extension<pcie::RequesterExtension>();
+    const unsigned function = requester != nullptr ? requester->function_index : 0;
+    if (!link_ || link_->closed() || !said_hello_) {
+        trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+    if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < trans.get_data_length()) {
+        trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    if (auto* msi = trans.get_extension<pcie::MsiExtension>()) {
+        a4s_msi body{};
+        body.address = trans.get_address();
+        std::memcpy(&body.data, trans.get_data_ptr(), 4);
+        body.vector = static_cast<std::uint16_t>(msi->vector);
+        Message m = make_request(A4S_MSI, static_cast<std::uint16_t>(function), body);
+        m.header.flags = A4S_F_POSTED;
+        stamp(m);
+        ++counters_.msis;
+        AIE4SIM_LOG(debug, kLog, function_name(function) << " MSI-X vector " << msi->vector);
+        trans.set_response_status(link_->send(std::move(m)) ? tlm::TLM_OK_RESPONSE
+                                                            : tlm::TLM_GENERIC_ERROR_RESPONSE);
+        return;
+    }
+    trans.set_response_status(dma(trans, function) ? tlm::TLM_OK_RESPONSE
+                                                   : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+} // namespace aie4sim::cosim
