@@ -1,6 +1,6 @@
 # Project-wide target conventions: warnings are errors, one place defines them.
 set(AIE4SIM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align
-    -Wunused -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough -Werror)
+    -Wunused -Woverloaded-virtual -Wimplicit-fallthrough -Werror)
 
 function(aie4sim_warnings target)
   target_compile_options(${target} PRIVATE ${AIE4SIM_WARNINGS})

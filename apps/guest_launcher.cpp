@@ -1,0 +1,328 @@
+#include "apps/guest_launcher.h"
+
+#include "apps/cpio_writer.h"
+
+#define BOOST_PROCESS_USE_STD_FS
+#include <boost/process.hpp>
+#include <boost/process/extend.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <thread>
+
+namespace aie4sim::apps {
+
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::atomic<int> g_signal{0};
+
+void on_signal(int sig) { g_signal = sig; }
+
+void say(const std::string& text) { std::cerr << "aie4sim guest: " << text << std::endl; }
+
+std::string describe_exit(int native) {
+    if (WIFSIGNALED(native)) {
+        return "was killed by signal " + std::to_string(WTERMSIG(native)) + " (" +
+               strsignal(WTERMSIG(native)) + ")";
+    }
+    if (WIFEXITED(native)) {
+        return "exited with status " + std::to_string(WEXITSTATUS(native));
+    }
+    return "ended";
+}
+
+bool abnormal(int native) {
+    return WIFSIGNALED(native) || (WIFEXITED(native) && WEXITSTATUS(native) != 0);
+}
+
+// Children die with the launcher, even if it is killed with SIGKILL.
+struct DieWithParent {
+    template <class Executor> void operator()(Executor&) const { prctl(PR_SET_PDEATHSIG, SIGKILL); }
+};
+
+void stop(bp::child& child) {
+    if (!child.valid() || !child.running()) {
+        return;
+    }
+    ::kill(child.id(), SIGTERM);
+    const auto deadline = Clock::now() + std::chrono::seconds(3);
+    while (child.running() && Clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (child.running()) {
+        child.terminate();
+    }
+}
+
+std::string tail_of(const fs::path& file, std::size_t lines) {
+    std::ifstream in(file);
+    std::deque<std::string> last;
+    std::string line;
+    while (std::getline(in, line)) {
+        last.push_back(line);
+        if (last.size() > lines) {
+            last.pop_front();
+        }
+    }
+    std::string out;
+    for (const auto& l : last) {
+        out += "    " + l + "\n";
+    }
+    return out;
+}
+
+void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bool append) {
+    std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    if (!out) {
+        throw std::runtime_error("cannot write " + path.string());
+    }
+}
+
+// The guest image followed by a small archive holding /aie4sim/payload.sh.
+fs::path make_initrd(const GuestOptions& o, const fs::path& run) {
+    const fs::path initrd = run / "initrd.img";
+    fs::copy_file(o.artifacts.initramfs, initrd, fs::copy_options::overwrite_existing);
+    const auto size = fs::file_size(initrd);
+    std::vector<std::uint8_t> padding((4 - size % 4) % 4, 0); // archives start 4-byte aligned
+    write_file(initrd, padding, true);
+    CpioWriter payload;
+    payload.add_directory("aie4sim");
+    payload.add_file("aie4sim/payload.sh", o.script);
+    write_file(initrd, payload.finish(), true);
+    return initrd;
+}
+
+std::vector<std::string> model_arguments(const GuestOptions& o, const fs::path& socket,
+                                         const fs::path& log) {
+    std::vector<std::string> args = {"model", "--socket", "unix:" + socket.string(), "--time",
+                                     o.time == GuestTime::free ? "free" : "lockstep", "--log",
+                                     o.model_log_spec, "--log-file", log.string()};
+    if (!o.config_file.empty()) {
+        args.push_back("--config");
+        args.push_back(o.config_file);
+    }
+    args.insert(args.end(), o.model_args.begin(), o.model_args.end());
+    return args;
+}
+
+std::vector<std::string> qemu_arguments(const GuestOptions& o, const fs::path& socket,
+                                        const fs::path& initrd) {
+    std::string append = "console=ttyS0 panic=-1 quiet aie4sim.payload=required";
+    if (o.iommu) {
+        append += " intel_iommu=on";
+    }
+    if (!o.kernel_args.empty()) {
+        append += " " + o.kernel_args;
+    }
+    std::string device = "aie4sim-pf,bus=aie4sim_rp,addr=0.0,socket=unix:" + socket.string();
+    if (o.time != GuestTime::free) {
+        device += ",quantum-ns=" + std::to_string(o.quantum_ns);
+    }
+    std::vector<std::string> args = {
+        "-M", "q35", "-accel", "tcg", "-m", std::to_string(o.memory_mb), "-smp",
+        std::to_string(o.cpus), "-display", "none", "-vga", "none", "-serial", "stdio",
+        "-monitor", "none", "-nic", "none", "-no-reboot", "-kernel", o.artifacts.kernel.string(),
+        "-initrd", initrd.string(), "-append", append};
+    if (o.iommu) {
+        // Before the PCI devices, so that they are behind it.
+        args.insert(args.end(), {"-device", "intel-iommu"});
+    }
+    args.insert(args.end(), {
+        // The endpoint sits behind a root port, as a discrete PCIe device would; the port
+        // reserves room for the VF BAR apertures that firmware does not assign.
+        "-device", "pcie-root-port,id=aie4sim_rp,chassis=1,slot=1,mem-reserve=256M",
+        "-device", device});
+    if (o.time == GuestTime::deterministic) {
+        // Virtual time counts instructions and never waits for the host: the same guest
+        // script then yields the same model-side event order and simulated times.
+        args.insert(args.end(), {"-icount", "shift=4,sleep=off", "-rtc", "clock=vm,base=2026-01-01"});
+    }
+    args.insert(args.end(), o.qemu_args.begin(), o.qemu_args.end());
+    return args;
+}
+
+void check_artifacts(const GuestArtifacts& a) {
+    for (const auto& [what, path] : {std::pair<const char*, fs::path>{"QEMU", a.qemu},
+                                     {"the guest kernel", a.kernel},
+                                     {"the guest image", a.initramfs}}) {
+        if (!fs::exists(path)) {
+            throw std::runtime_error(std::string(what) + " is missing at " + path.string() +
+                                     ": build it first (./aie4sim builds everything)");
+        }
+    }
+}
+
+} // namespace
+
+int run_guest(const GuestOptions& o) {
+    check_artifacts(o.artifacts);
+    fs::path run = o.run_dir;
+    if (run.empty()) {
+        std::string templ = (fs::temp_directory_path() / "aie4sim-guest-XXXXXX").string();
+        if (::mkdtemp(templ.data()) == nullptr) {
+            throw std::runtime_error("cannot create a run folder in " +
+                                     fs::temp_directory_path().string());
+        }
+        run = templ;
+    } else {
+        fs::create_directories(run);
+    }
+    const fs::path socket = run / "model.sock";
+    const fs::path model_log = o.model_log.empty() ? run / "model.log" : o.model_log;
+    std::ofstream(model_log, std::ios::trunc).close();
+    const fs::path initrd = make_initrd(o, run);
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::signal(SIGHUP, on_signal);
+
+    bp::child model(self_executable().string(), bp::args(model_arguments(o, socket, model_log)),
+                    bp::std_in.close(), bp::std_out > (run / "model.out").string(),
+                    bp::std_err > (run / "model.out").string(),
+                    bp::extend::on_exec_setup = DieWithParent{});
+    // QEMU connects when the model listens: wait for its socket.
+    const auto listen_deadline = Clock::now() + std::chrono::seconds(60);
+    while (!fs::exists(socket) && model.running() && Clock::now() < listen_deadline && g_signal == 0) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!model.running() || !fs::exists(socket)) {
+        stop(model);
+        say(std::string("the model failed to start: it ") +
+            (model.running() ? "did not listen within 60 s" : describe_exit(model.native_exit_code())));
+        std::cerr << tail_of(run / "model.out", 20) << tail_of(model_log, 20);
+        return kExitInfrastructure;
+    }
+
+    bp::ipstream console;
+    bp::child qemu(o.artifacts.qemu.string(), bp::args(qemu_arguments(o, socket, initrd)),
+                   bp::std_in.close(), (bp::std_out & bp::std_err) > console,
+                   bp::extend::on_exec_setup = DieWithParent{});
+    std::mutex lines_mutex;
+    std::deque<std::string> qemu_errors;
+    std::atomic<int> guest_status{-1};
+    std::thread reader([&] {
+        std::string line;
+        const std::string marker = "AIE4SIM-EXIT-STATUS: ";
+        while (std::getline(console, line)) {
+            if (!line.empty() && line.back() == '\r') {
+                line.pop_back();
+            }
+            if (o.echo_console) {
+                std::cout << line << '\n' << std::flush;
+            }
+            if (const auto at = line.find(marker); at != std::string::npos) {
+                guest_status = std::atoi(line.c_str() + at + marker.size());
+            }
+            if (line.rfind("qemu-system", 0) == 0 || line.find("aie4sim:") != std::string::npos) {
+                std::lock_guard<std::mutex> lock(lines_mutex);
+                qemu_errors.push_back(line);
+                if (qemu_errors.size() > 8) {
+                    qemu_errors.pop_front();
+                }
+            }
+        }
+    });
+
+    const auto deadline = Clock::now() + std::chrono::seconds(o.timeout_s);
+    int status = kExitInfrastructure;
+    for (;;) {
+        if (g_signal != 0) {
+            say("interrupted (signal " + std::to_string(g_signal.load()) + "): stopping QEMU and the model");
+            stop(qemu);
+            stop(model);
+            status = kExitInterrupted;
+            break;
+        }
+        const bool qemu_alive = qemu.running();
+        const bool model_alive = model.running();
+        if (!model_alive && qemu_alive) {
+            // The model went first. QEMU notices and exits by itself; give it a moment.
+            const auto grace = Clock::now() + std::chrono::seconds(10);
+            while (qemu.running() && Clock::now() < grace) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            stop(qemu);
+            say("the model process " + describe_exit(model.native_exit_code()) +
+                " while the guest was running; QEMU " +
+                describe_exit(qemu.native_exit_code()));
+            std::cerr << "  end of the model's log (" << model_log.string() << "):\n"
+                      << tail_of(model_log, 12);
+            status = kExitInfrastructure;
+            break;
+        }
+        if (!qemu_alive) {
+            const auto grace = Clock::now() + std::chrono::seconds(10);
+            while (model.running() && Clock::now() < grace) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            stop(model);
+            reader.join();
+            const int qemu_exit = qemu.native_exit_code();
+            if (guest_status >= 0) {
+                status = guest_status;
+                if (abnormal(model.native_exit_code())) {
+                    say("note: the model " + describe_exit(model.native_exit_code()) +
+                        " after the guest finished");
+                }
+            } else {
+                // Both may be gone by now; the model's abnormal end is the cause if there is one.
+                if (abnormal(model.native_exit_code())) {
+                    say("the model process " + describe_exit(model.native_exit_code()) +
+                        " while the guest was running; QEMU " + describe_exit(qemu_exit));
+                } else {
+                    say("QEMU " + describe_exit(qemu_exit) +
+                        " before the guest reported the status of its commands");
+                }
+                {
+                    std::lock_guard<std::mutex> lock(lines_mutex);
+                    for (const auto& l : qemu_errors) {
+                        std::cerr << "    " << l << "\n";
+                    }
+                }
+                std::cerr << "  end of the model's log (" << model_log.string() << "):\n"
+                          << tail_of(model_log, 12);
+                status = kExitInfrastructure;
+            }
+            break;
+        }
+        if (Clock::now() > deadline) {
+            say("the guest did not finish within " + std::to_string(o.timeout_s) +
+                " s: stopping QEMU and the model");
+            stop(qemu);
+            stop(model);
+            status = kExitTimeout;
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (reader.joinable()) {
+        console.pipe().close();
+        reader.join();
+    }
+    if (!o.keep_run_dir && o.run_dir.empty()) {
+        std::error_code ec;
+        if (o.model_log.empty() && status != 0) {
+            say("model log kept at " + model_log.string());
+            fs::remove(initrd, ec);
+        } else {
+            fs::remove_all(run, ec);
+        }
+    }
+    return status;
+}
+
+} // namespace aie4sim::apps

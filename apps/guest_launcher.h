@@ -1,0 +1,45 @@
+#pragma once
+// Runs one guest against the model: starts `aie4sim model` and QEMU with the aie4sim device,
+// boots the guest image with a payload script, streams the guest console, and returns the
+// script's exit status. Both processes are cleaned up on every exit path (the guest ends, a
+// timeout, Ctrl-C, either process dying); a failure says which side failed.
+
+#include "apps/build_paths.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace aie4sim::apps {
+
+enum class GuestTime { free, lockstep, deterministic };
+
+struct GuestOptions {
+    std::string config_file;
+    std::string script; // the payload: shell commands run as root after boot
+    GuestTime time = GuestTime::free;
+    std::uint64_t quantum_ns = 100000;
+    unsigned timeout_s = 900;
+    std::string model_log_spec = "info";
+    std::filesystem::path model_log; // keep the model's log here (default: in the run folder)
+    std::filesystem::path run_dir;   // default: a new folder under $TMPDIR
+    bool keep_run_dir = false;
+    unsigned memory_mb = 2048;
+    unsigned cpus = 1;
+    bool iommu = false; // a virtual Intel IOMMU in front of the PCI devices
+    std::string kernel_args;
+    std::vector<std::string> qemu_args;
+    std::vector<std::string> model_args;
+    bool echo_console = true;
+    GuestArtifacts artifacts = default_guest_artifacts();
+};
+
+// Exit statuses of the launcher itself, apart from the guest script's own status.
+inline constexpr int kExitTimeout = 124;
+inline constexpr int kExitInfrastructure = 125; // the model or QEMU failed
+inline constexpr int kExitInterrupted = 130;
+
+int run_guest(const GuestOptions& options);
+
+} // namespace aie4sim::apps

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Fetches Debian's QEMU source package (bookworm: QEMU 7.2 with Debian's patches) through the
+# private apt configuration and unpacks it at BUILD_DIR/deps/qemu-src. A no-op once done.
+#
+# Usage: scripts/qemu/fetch-source.sh BUILD_DIR
+# Env:   AIE4SIM_QEMU_SRC_PKG  source package to fetch (default: qemu; e.g. qemu=1:7.2+dfsg-7+deb12u18)
+set -euo pipefail
+
+msg() { echo "aie4sim: $*"; }
+die() { echo "aie4sim: error: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$1"
+build=$(cd "$1" && pwd)
+deps=$build/deps
+dest=$deps/qemu-src
+stamp=$deps/qemu-src.stamp
+pkg=${AIE4SIM_QEMU_SRC_PKG:-qemu}
+
+if [ -f "$stamp" ] && [ -d "$dest" ]; then
+    msg "QEMU source already at $dest ($(cat "$stamp"))"
+    exit 0
+fi
+
+for t in apt-get dpkg-source xz; do
+    command -v "$t" >/dev/null || die "'$t' not found: run scripts/setup-host.sh (needs dpkg-dev, xz-utils)"
+done
+
+# shellcheck source-path=SCRIPTDIR source=../lib/apt-private.sh
+source "$here/../lib/apt-private.sh"
+msg "preparing the private apt configuration in $deps/apt"
+apt_private_init "$deps/apt" || die "apt update with the private configuration failed (network? see above)"
+
+# Download into a cache folder (kept: a second unpack needs no network), unpack into a temp dir.
+dl=$deps/downloads/qemu-src
+mkdir -p "$dl"
+msg "downloading the source package '$pkg' (about 24 MB)"
+(cd "$dl" && apt_private -o Dir::Cache="$APT_PRIVATE_DIR/cache" source --download-only -qq "$pkg") \
+    || die "apt-get source $pkg failed (is the deb-src stanza reachable? see above)"
+# shellcheck disable=SC2012 # Debian file names, no odd characters
+dsc=$(ls -t "$dl"/qemu_*.dsc 2>/dev/null | head -n1)
+[ -n "$dsc" ] || die "no qemu_*.dsc downloaded into $dl"
+
+tmp=$(mktemp -d "$deps/qemu-src.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+msg "unpacking $(basename "$dsc") (applies Debian's patches)"
+dpkg-source -x "$dsc" "$tmp/src" >"$tmp/unpack.log" 2>&1 \
+    || { cat "$tmp/unpack.log" >&2; die "dpkg-source -x $dsc failed"; }
+if [ ! -x "$tmp/src/configure" ] || [ ! -f "$tmp/src/VERSION" ]; then
+    die "unpacked tree has no configure/VERSION"
+fi
+
+version=$(sed -n 's/^Version: //p' "$dsc" | head -n1)
+rm -rf "$dest"
+mv "$tmp/src" "$dest"
+echo "qemu $version (upstream $(cat "$dest/VERSION"))" > "$stamp.new"
+mv "$stamp.new" "$stamp"
+msg "QEMU source ready at $dest ($(cat "$stamp"))"

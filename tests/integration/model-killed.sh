@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Killing the model mid-run makes QEMU and the launcher exit with a clear message, not hang.
+set -euo pipefail
+exe=$1
+run=$(mktemp -d "${TMPDIR:-/tmp}/aie4sim-killed.XXXXXX")
+trap 'rm -rf "$run"' EXIT
+
+"$exe" guest --run-dir "$run/run" --exec 'echo guest-is-up; sleep 120' > "$run/out" 2>&1 &
+launcher=$!
+for _ in $(seq 600); do
+    grep -q guest-is-up "$run/out" && break
+    sleep 0.1
+done
+grep -q guest-is-up "$run/out" || { echo "FAIL: the guest did not come up"; cat "$run/out"; exit 1; }
+model=$(pgrep -f "model --socket unix:$run/run/model.sock")
+kill -9 "$model"
+started=$(date +%s)
+while kill -0 "$launcher" 2>/dev/null; do
+    if [ $(( $(date +%s) - started )) -gt 30 ]; then
+        echo "FAIL: the launcher still runs 30 s after the model was killed"
+        kill -9 "$launcher"; exit 1
+    fi
+    sleep 0.1
+done
+set +e; wait "$launcher"; status=$?; set -e
+cat "$run/out" | tail -n 12
+[ "$status" -eq 125 ] || { echo "FAIL: launcher status $status, expected 125"; exit 1; }
+grep -q "the model process was killed by signal 9" "$run/out" ||
+    { echo "FAIL: the launcher did not say the model was killed"; exit 1; }
+grep -q "aie4sim: the model closed the connection" "$run/out" ||
+    { echo "FAIL: QEMU did not say it lost the model"; exit 1; }
+if pgrep -f "$run/run/model.sock" >/dev/null; then echo "FAIL: a process was left behind"; exit 1; fi
+echo "PASS: model-killed (launcher exited in $(( $(date +%s) - started )) s)"
