@@ -41,6 +41,8 @@ int guest_command(const Arguments& args) {
         "memory", po::value(&o.memory_mb)->default_value(2048), "guest memory (MiB)")(
         "cpus", po::value(&o.cpus)->default_value(1), "guest CPUs")(
         "iommu", po::bool_switch(&o.iommu), "put a virtual Intel IOMMU in front of the device")(
+        "carveout", po::value(&o.carveout)->default_value(o.carveout),
+        "guest memory reserved for the driver's carveouts, SIZE@ADDR (\"none\" for none)")(
         "append", po::value(&o.kernel_args), "extra kernel command line arguments")(
         "qemu-arg", po::value(&o.qemu_args), "an extra QEMU argument (repeatable)")(
         "model-arg", po::value(&o.model_args), "an extra `aie4sim model` argument (repeatable)")(
@@ -83,6 +85,9 @@ int guest_command(const Arguments& args) {
     }
     if (!initramfs.empty()) {
         o.artifacts.initramfs = initramfs;
+    }
+    if (o.carveout == "none") {
+        o.carveout.clear();
     }
     o.run_dir = run_dir;
     o.model_log = model_log;

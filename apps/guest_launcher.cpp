@@ -92,20 +92,6 @@ void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bo
     }
 }
 
-// The guest image followed by a small archive holding /aie4sim/payload.sh.
-fs::path make_initrd(const GuestOptions& o, const fs::path& run) {
-    const fs::path initrd = run / "initrd.img";
-    fs::copy_file(o.artifacts.initramfs, initrd, fs::copy_options::overwrite_existing);
-    const auto size = fs::file_size(initrd);
-    std::vector<std::uint8_t> padding((4 - size % 4) % 4, 0); // archives start 4-byte aligned
-    write_file(initrd, padding, true);
-    CpioWriter payload;
-    payload.add_directory("aie4sim");
-    payload.add_file("aie4sim/payload.sh", o.script);
-    write_file(initrd, payload.finish(), true);
-    return initrd;
-}
-
 std::vector<std::string> model_arguments(const GuestOptions& o, const fs::path& socket,
                                          const fs::path& log) {
     std::vector<std::string> args = {"model", "--socket", "unix:" + socket.string(), "--time",
@@ -124,6 +110,11 @@ std::vector<std::string> qemu_arguments(const GuestOptions& o, const fs::path& s
     std::string append = "console=ttyS0 panic=-1 quiet aie4sim.payload=required";
     if (o.iommu) {
         append += " intel_iommu=on";
+    }
+    if (!o.carveout.empty()) {
+        const auto at = o.carveout.find('@');
+        append += " memmap=" + o.carveout.substr(0, at) + "$" + o.carveout.substr(at + 1) +
+                  " aie4sim.carveout=" + o.carveout;
     }
     if (!o.kernel_args.empty()) {
         append += " " + o.kernel_args;
@@ -155,6 +146,21 @@ std::vector<std::string> qemu_arguments(const GuestOptions& o, const fs::path& s
     return args;
 }
 
+void check_carveout(const std::string& carveout) {
+    if (carveout.empty()) {
+        return;
+    }
+    const auto at = carveout.find('@');
+    char* end = nullptr;
+    const std::uint64_t size = at == std::string::npos ? 0 : std::strtoull(carveout.c_str(), &end, 0);
+    const bool size_ok = at != std::string::npos && end == carveout.c_str() + at;
+    const std::uint64_t address = size_ok ? std::strtoull(carveout.c_str() + at + 1, &end, 0) : 0;
+    if (!size_ok || *end != '\0' || size == 0 || (size & 0xFFF) != 0 || (address & 0xFFF) != 0) {
+        throw std::invalid_argument("--carveout \"" + carveout +
+                                    "\": expected SIZE@ADDR, both page aligned (or none)");
+    }
+}
+
 void check_artifacts(const GuestArtifacts& a) {
     for (const auto& [what, path] : {std::pair<const char*, fs::path>{"QEMU", a.qemu},
                                      {"the guest kernel", a.kernel},
@@ -168,8 +174,20 @@ void check_artifacts(const GuestArtifacts& a) {
 
 } // namespace
 
+void make_guest_initrd(const fs::path& initramfs, const std::string& script, const fs::path& out) {
+    fs::copy_file(initramfs, out, fs::copy_options::overwrite_existing);
+    const auto size = fs::file_size(out);
+    std::vector<std::uint8_t> padding((4 - size % 4) % 4, 0); // archives start 4-byte aligned
+    write_file(out, padding, true);
+    CpioWriter payload;
+    payload.add_directory("aie4sim");
+    payload.add_file("aie4sim/payload.sh", script);
+    write_file(out, payload.finish(), true);
+}
+
 int run_guest(const GuestOptions& o) {
     check_artifacts(o.artifacts);
+    check_carveout(o.carveout);
     fs::path run = o.run_dir;
     if (run.empty()) {
         std::string templ = (fs::temp_directory_path() / "aie4sim-guest-XXXXXX").string();
@@ -184,7 +202,8 @@ int run_guest(const GuestOptions& o) {
     const fs::path socket = run / "model.sock";
     const fs::path model_log = o.model_log.empty() ? run / "model.log" : o.model_log;
     std::ofstream(model_log, std::ios::trunc).close();
-    const fs::path initrd = make_initrd(o, run);
+    const fs::path initrd = run / "initrd.img";
+    make_guest_initrd(o.artifacts.initramfs, o.script, initrd);
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -223,6 +242,9 @@ int run_guest(const GuestOptions& o) {
             }
             if (o.echo_console) {
                 std::cout << line << '\n' << std::flush;
+            }
+            if (o.on_console_line) {
+                o.on_console_line(line);
             }
             if (const auto at = line.find(marker); at != std::string::npos) {
                 guest_status = std::atoi(line.c_str() + at + marker.size());

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,10 +29,15 @@ struct GuestOptions {
     unsigned memory_mb = 2048;
     unsigned cpus = 1;
     bool iommu = false; // a virtual Intel IOMMU in front of the PCI devices
+    // Guest memory the kernel leaves alone, for the driver's carveouts ("SIZE@ADDR", empty for
+    // none): reserved with memmap= and announced as aie4sim.carveout= for aie4sim-setup-vfs.
+    std::string carveout = "0x10000000@0x60000000";
     std::string kernel_args;
     std::vector<std::string> qemu_args;
     std::vector<std::string> model_args;
     bool echo_console = true;
+    // Called with every line of the guest console (and QEMU's own messages), in order.
+    std::function<void(const std::string&)> on_console_line;
     GuestArtifacts artifacts = default_guest_artifacts();
 };
 
@@ -41,5 +47,9 @@ inline constexpr int kExitInfrastructure = 125; // the model or QEMU failed
 inline constexpr int kExitInterrupted = 130;
 
 int run_guest(const GuestOptions& options);
+
+// The guest image with `script` appended as /aie4sim/payload.sh, written to `out`.
+void make_guest_initrd(const std::filesystem::path& initramfs, const std::string& script,
+                       const std::filesystem::path& out);
 
 } // namespace aie4sim::apps

@@ -25,7 +25,8 @@ set(image_stamp ${PROJECT_BINARY_DIR}/guest/.aie4sim-built)
 add_custom_command(OUTPUT ${image_stamp}
   COMMAND ${PROJECT_SOURCE_DIR}/scripts/guest/build-image.sh ${PROJECT_BINARY_DIR} ${AIE4SIM_GUEST_BIN}
   COMMAND ${CMAKE_COMMAND} -E touch ${image_stamp}
-  DEPENDS ${AIE4SIM_GUEST_PROGRAMS} ${guest_scripts} ${PROJECT_SOURCE_DIR}/scripts/lib/apt-private.sh
+  DEPENDS ${AIE4SIM_GUEST_PROGRAMS} ${AIE4SIM_GUEST_FILES} ${guest_scripts}
+          ${PROJECT_SOURCE_DIR}/scripts/lib/apt-private.sh
   USES_TERMINAL
   COMMENT "Guest image: Debian kernel 7.3.4 with amdxdna, busybox, the guest programs")
 add_custom_target(guest-image ALL DEPENDS ${image_stamp})

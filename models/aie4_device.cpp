@@ -1,37 +1,83 @@
 #include "models/aie4_device.h"
 
+#include "common/log.h"
+
 namespace aie4sim::models {
 
 Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& config)
     : sc_core::sc_module(name), config_(config),
       endpoint_(std::make_unique<sriov::Endpoint>("endpoint", config.pf, config.sriov)),
       functions_(config.sriov.total_vfs + 1) {
+    validate_device_config(config_);
     build_function(endpoint_->pf(), functions_[0]);
     for (unsigned n = 1; n <= endpoint_->total_vfs(); ++n) {
         build_function(endpoint_->vf(n), functions_[n]);
     }
+    std::vector<Mailbox*> mailboxes;
+    for (FunctionBlocks& f : functions_) {
+        mailboxes.push_back(f.mailbox.get());
+    }
+    firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
+                                           config_.aie.geometry, layout::kDoorbellBase,
+                                           layout::kDoorbellStride);
+    firmware_->pf_dma.bind(functions_[0].dma->in);
+    psp_ = std::make_unique<Psp>("psp", *firmware_, config_.firmware.psp_command_time);
+    psp_->dma.bind(functions_[0].dma->in);
+    endpoint_->pf().app_bar(4).bind(psp_->registers);
+    smu_ = std::make_unique<Smu>("smu", *firmware_);
+    endpoint_->pf().app_bar(5).bind(smu_->registers);
+    endpoint_->pf().on_reset([this](pcie::ResetKind kind) {
+        if (kind == pcie::ResetKind::cold) {
+            psp_->reset();
+            smu_->reset();
+        }
+    });
 }
 
 Aie4Device::~Aie4Device() = default;
 
 void Aie4Device::build_function(pcie::Function& function, FunctionBlocks& blocks) {
-    const std::string prefix = function.index() == 0 ? "pf" : "vf" + std::to_string(function.index());
+    const unsigned index = function.index();
+    const std::string prefix = index == 0 ? "pf" : "vf" + std::to_string(index);
     const pcie::BarLayout& bars = function.function_config().bars;
+
+    blocks.dma = std::make_unique<DmaMux>((prefix + "_dma").c_str());
+    blocks.dma->out.bind(function.dma_in);
+
+    blocks.sram = std::make_unique<SparseMemory>((prefix + "_sram").c_str(), layout::kSramSize);
+    blocks.mailbox = std::make_unique<Mailbox>((prefix + "_mailbox").c_str(), function, *blocks.sram,
+                                               MailboxLayout{}, config_.firmware.message_time);
     blocks.bar0 = std::make_unique<BarRouter>((prefix + "_bar0").c_str(), bars[0].size);
     function.app_bar(0).bind(blocks.bar0->target);
-    // Registers below the MSI-X table; the test block in the BAR's last 4 KiB.
-    blocks.registers = std::make_unique<SparseMemory>((prefix + "_registers").c_str(), 0x8000);
-    blocks.bar0->map(0, 0x8000, "registers").bind(blocks.registers->target);
+    blocks.bar0->map(layout::kMailboxRegisters, kMailboxRegisterWindow, "mailbox")
+        .bind(blocks.mailbox->registers);
     blocks.test = std::make_unique<TestBlock>((prefix + "_test").c_str(), function);
+    blocks.test->dma.bind(blocks.dma->in);
     blocks.bar0->map(test_block::kBar0Offset, test_block::kSize, "test").bind(blocks.test->target);
-    blocks.sram = std::make_unique<SparseMemory>((prefix + "_sram").c_str(), bars[2].size);
-    function.app_bar(2).bind(blocks.sram->target);
-    for (unsigned b : {4u, 5u}) {
-        if (bars[b].implemented()) {
-            blocks.extra.push_back(std::make_unique<SparseMemory>(
-                (prefix + "_bar" + std::to_string(b)).c_str(), bars[b].size));
-            function.app_bar(b).bind(blocks.extra.back()->target);
-        }
+
+    blocks.bar2 = std::make_unique<BarRouter>((prefix + "_bar2").c_str(), bars[2].size);
+    function.app_bar(2).bind(blocks.bar2->target);
+    blocks.bar2->map(0, layout::kSramSize, "sram").bind(blocks.sram->target);
+    const std::uint32_t doorbell_bytes = config_.firmware.max_contexts * layout::kDoorbellStride;
+    blocks.doorbells =
+        std::make_unique<Doorbells>((prefix + "_doorbells").c_str(), layout::kDoorbellBase);
+    blocks.bar2->map(layout::kDoorbellBase, doorbell_bytes, "doorbells").bind(blocks.doorbells->target);
+    blocks.doorbells->on_ring(
+        [this, index](std::uint32_t offset, std::uint32_t value) { doorbell(index, offset, value); });
+
+    // An FLR resets the function's device-side blocks; its firmware state is the firmware's.
+    function.on_reset([&blocks](pcie::ResetKind) { blocks.test->reset(); });
+}
+
+void Aie4Device::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
+    const HwContext* context = firmware_->context_at_doorbell(function, offset);
+    AIE4SIM_LOG(info, "doorbell", (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
+                                      << " doorbell at BAR2+0x" << std::hex << offset << std::dec
+                                      << " rung with " << value
+                                      << (context != nullptr ? " (context " + std::to_string(context->id) + ")"
+                                                             : std::string(" (no context owns it)")));
+    for (const auto& listener : doorbell_listeners_) {
+        listener(function, offset, value);
     }
 }
 

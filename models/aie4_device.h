@@ -1,15 +1,28 @@
 #pragma once
-// The emulated AIE4 NPU: an SR-IOV endpoint (PF and VFs) and, behind each function's BARs, the
-// device's register blocks.
+// The emulated AIE4 NPU: an SR-IOV endpoint (PF and VFs), the register blocks behind each
+// function's BARs, and the firmware that gives them meaning.
+//
+// Per function:  BAR0  0x0000 mailbox head/tail registers, 0x8000 MSI-X table, 0x9000 PBA,
+//                      0xF000 test block (docs/test-block.md)
+//                BAR2  0x0000 SRAM: mailbox_info, x2i ring (0x1000), i2x ring (0x5000);
+//                      0x10000 + 0x1000 * n: doorbell page of hardware context slot n
+// PF only:       BAR4  PSP registers;  BAR5  SMU registers
 
 #include "models/bar_router.h"
 #include "models/device_config.h"
+#include "models/dma_mux.h"
+#include "models/firmware/doorbells.h"
+#include "models/firmware/firmware.h"
+#include "models/firmware/mailbox.h"
+#include "models/firmware/psp.h"
+#include "models/firmware/smu.h"
 #include "models/sparse_memory.h"
 #include "models/test_block.h"
 #include "sriov/endpoint.h"
 
 #include <systemc>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -21,22 +34,36 @@ public:
     ~Aie4Device() override;
 
     [[nodiscard]] sriov::Endpoint& endpoint() { return *endpoint_; }
+    [[nodiscard]] Firmware& firmware() { return *firmware_; }
     [[nodiscard]] const DeviceConfig& config() const { return config_; }
+    [[nodiscard]] Mailbox& mailbox(unsigned function) { return *functions_.at(function).mailbox; }
+    [[nodiscard]] SparseMemory& sram(unsigned function) { return *functions_.at(function).sram; }
+    // The device-side DMA path of a function: bind initiators here.
+    [[nodiscard]] DmaMux& dma(unsigned function) { return *functions_.at(function).dma; }
+    // Called for every doorbell write: function, BAR2 offset, value.
+    using DoorbellListener = std::function<void(unsigned, std::uint32_t, std::uint32_t)>;
+    void on_doorbell(DoorbellListener listener) { doorbell_listeners_.push_back(std::move(listener)); }
 
 private:
-    // What sits behind one function's BARs.
     struct FunctionBlocks {
+        std::unique_ptr<DmaMux> dma;
         std::unique_ptr<BarRouter> bar0;
-        std::unique_ptr<SparseMemory> registers;
-        std::unique_ptr<TestBlock> test;
+        std::unique_ptr<BarRouter> bar2;
         std::unique_ptr<SparseMemory> sram;
-        std::vector<std::unique_ptr<SparseMemory>> extra; // PF BAR4/BAR5 for now
+        std::unique_ptr<Mailbox> mailbox;
+        std::unique_ptr<Doorbells> doorbells;
+        std::unique_ptr<TestBlock> test;
     };
     void build_function(pcie::Function& function, FunctionBlocks& blocks);
+    void doorbell(unsigned function, std::uint32_t offset, std::uint32_t value);
 
     DeviceConfig config_;
     std::unique_ptr<sriov::Endpoint> endpoint_;
     std::vector<FunctionBlocks> functions_; // [0] = PF, [n] = VF n
+    std::unique_ptr<Firmware> firmware_;
+    std::unique_ptr<Psp> psp_;
+    std::unique_ptr<Smu> smu_;
+    std::vector<DoorbellListener> doorbell_listeners_;
 };
 
 } // namespace aie4sim::models

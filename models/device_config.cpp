@@ -53,17 +53,58 @@ DeviceConfig default_device_config() {
 
 DeviceConfig parse_device_config(const boost::json::value& document, const std::string& origin) {
     const ConfigNode root = ConfigNode::root(document);
-    root.expect_only({"pcie", "sriov"});
+    root.expect_only({"pcie", "sriov", "firmware", "aie"});
     DeviceConfig c = default_device_config();
     c.origin = origin;
     c.pf = pcie::parse_function_config(root.child("pcie"), c.pf);
     c.sriov = sriov::parse_sriov_config(root.child("sriov"), c.sriov);
+    c.firmware = parse_firmware_config(root.child("firmware"), c.firmware);
+    c.aie = tiles::parse_array_config(root.child("aie"));
+    validate_device_config(c);
     return c;
+}
+
+void validate_device_config(const DeviceConfig& c) {
+    auto reject = [](const std::string& field, const std::string& why) {
+        throw common::ConfigError("config: " + field + ": " + why);
+    };
+    const std::uint64_t bar2_needed =
+        layout::kDoorbellBase + std::uint64_t{c.firmware.max_contexts} * layout::kDoorbellStride;
+    const struct {
+        const char* path;
+        const pcie::BarLayout& bars;
+        const pcie::MsixConfig& msix;
+    } functions[] = {{"pcie", c.pf.bars, c.pf.msix}, {"sriov.vf", c.sriov.vf.bars, c.sriov.vf.msix}};
+    for (const auto& f : functions) {
+        const std::string bars = std::string(f.path) + (f.path[0] == 'p' ? ".bars" : "_bars");
+        if (f.bars[0].size < 0x10000) {
+            reject(bars + "[index 0].size", "BAR0 holds the mailbox registers, the MSI-X table "
+                                            "and the test block: at least 64 KiB");
+        }
+        if (f.bars[2].size < bar2_needed) {
+            reject(bars + "[index 2].size", "BAR2 holds the mailbox SRAM and " +
+                                                std::to_string(c.firmware.max_contexts) +
+                                                " doorbell pages: at least " +
+                                                std::to_string(bar2_needed) + " bytes");
+        }
+        if (f.msix.vectors < 2) {
+            reject(std::string(f.path) + (f.path[0] == 'p' ? ".msix.vectors" : "_msix.vectors"),
+                   "one vector for the mailbox and at least one for job completion");
+        }
+        if (f.msix.table_bar == 0 && f.msix.table_offset < layout::kMailboxRegisters + 0x100) {
+            reject(std::string(f.path) + ".msix.table_offset", "overlaps the mailbox registers");
+        }
+    }
+    if (!c.pf.bars[4].implemented() || !c.pf.bars[5].implemented() || c.pf.bars[4].is_64bit) {
+        reject("pcie.bars", "the PF needs BAR4 (PSP) and BAR5 (SMU), both 32-bit");
+    }
 }
 
 DeviceConfig load_device_config(const std::string& path) {
     if (path.empty()) {
-        return default_device_config();
+        DeviceConfig c = default_device_config();
+        validate_device_config(c);
+        return c;
     }
     return parse_device_config(common::parse_config_file(path), path);
 }

@@ -14,7 +14,6 @@ TestBlock::TestBlock(const sc_core::sc_module_name& name, pcie::Function& functi
     : sc_core::sc_module(name), target("target"), dma("dma"), function_(function),
       bytes_per_ns_(bytes_per_ns) {
     target.register_b_transport(this, &TestBlock::b_transport);
-    dma.bind(function_.dma_in);
     function_.on_reset([this](pcie::ResetKind) { reset(); });
     SC_THREAD(engine);
 }

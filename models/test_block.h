@@ -50,7 +50,8 @@ public:
     tlm_utils::simple_target_socket<TestBlock> target;
     tlm_utils::simple_initiator_socket<TestBlock> dma;
 
-    // `bytes_per_ns`: the loopback engine's modelled bandwidth.
+    // `bytes_per_ns`: the loopback engine's modelled bandwidth. Bind `dma` to the function's
+    // DMA path (DmaMux).
     TestBlock(const sc_core::sc_module_name& name, pcie::Function& function,
               double bytes_per_ns = 16.0);
     SC_HAS_PROCESS(TestBlock);

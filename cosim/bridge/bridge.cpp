@@ -472,6 +472,8 @@ std::optional<Message> Bridge::await_reply(std::uint32_t id) {
 
 bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
     const bool write = trans.is_write();
+    const std::uint32_t flags =
+        trans.get_extension<pcie::TranslatedExtension>() != nullptr ? A4S_DMA_TRANSLATED : 0;
     std::uint8_t* data = trans.get_data_ptr();
     const std::uint64_t address = trans.get_address();
     const std::uint32_t length = trans.get_data_length();
@@ -480,6 +482,7 @@ bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
         a4s_dma req{};
         req.address = address + done;
         req.size = chunk;
+        req.flags = flags;
         Message m = write ? make_request(A4S_DMA_WRITE, static_cast<std::uint16_t>(function), req,
                                          data + done, chunk)
                           : make_request(A4S_DMA_READ, static_cast<std::uint16_t>(function), req);

@@ -154,10 +154,15 @@ struct a4s_mmio {
     /* MMIO_WRITE: `size` bytes of data follow */
 } __attribute__((packed));
 
+/* A translated request (PCIe Address Type "translated"): the address is a host physical
+ * address, carried out on system memory without the IOMMU. The PSP model uses it for the
+ * firmware images the driver hands over as physical addresses. */
+#define A4S_DMA_TRANSLATED 0x1u
+
 struct a4s_dma {
     uint64_t address; /* bus address as the function issues it (IOVA under an IOMMU) */
     uint32_t size;    /* at most A4S_MAX_DMA_CHUNK */
-    uint32_t reserved;
+    uint32_t flags;   /* A4S_DMA_* */
     /* DMA_WRITE: `size` bytes of data follow. DMA_READ reply: `size` bytes */
 } __attribute__((packed));
 

@@ -24,6 +24,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
 #include "hw/pci/pcie_sriov.h"
+#include "exec/address-spaces.h"
 #include "hw/qdev-properties.h"
 #include "sysemu/sysemu.h"
 
@@ -128,7 +129,19 @@ static void a4s_handle_request(void *opaque, A4sMessage *m)
             a4s_link_reply(s->link, m, A4S_E_UNSUPPORTED, NULL, 0);
             return;
         }
-        if (write) {
+        if (dma.flags & A4S_DMA_TRANSLATED) {
+            /* Already a host physical address: system memory, no IOMMU. Bus mastering was
+             * checked by the model's function. */
+            g_autofree uint8_t *buf = write ? NULL : g_malloc(dma.size);
+            result = address_space_rw(&address_space_memory, dma.address,
+                                      MEMTXATTRS_UNSPECIFIED,
+                                      write ? m->payload + sizeof(dma) : buf, dma.size, write);
+            if (result != MEMTX_OK || write) {
+                a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
+            } else {
+                a4s_link_reply(s->link, m, A4S_OK, buf, dma.size);
+            }
+        } else if (write) {
             result = pci_dma_write(dev, dma.address, m->payload + sizeof(dma), dma.size);
             a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
         } else {

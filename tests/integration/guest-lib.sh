@@ -23,3 +23,16 @@ vf_bdf() {
     devfn=$(( $2 + ($1 - 1) * $3 ))
     printf '0000:01:%02x.%x' $(( devfn >> 3 )) $(( devfn & 7 ))
 }
+# dmesg lines from amdxdna that report a problem. The driver logs "SVA bind device failed" as
+# an error at every open on a platform without SVA (QEMU 7.2 has none) before it falls back to
+# the carveout: that one is expected and documented, every other one fails the test.
+driver_problems() {
+    dmesg | grep -i -E 'amdxdna|accel' | grep -i -E 'error|fail|warn|bug|timeout|invalid' |
+        grep -v 'SVA bind device failed' || true
+}
+no_driver_problems() { # no_driver_problems STAGE
+    p=$(driver_problems)
+    if [ -n "$p" ]; then echo "$p"; fail "amdxdna reported problems after $1"; fi
+    if dmesg | grep -q -E 'WARNING:|BUG:|Oops'; then dmesg | tail -40; fail "kernel WARN/BUG after $1"; fi
+    echo "ok: no driver errors after $1"
+}
