@@ -1,0 +1,82 @@
+// aie4sim-workload: builds a workload and writes its control code and buffer description, so
+// tooling can inspect what the builder generates.
+//   aie4sim-workload gemm --m 100 --k 70 --n 130 [--type int8|bf16] --out gemm
+//   aie4sim-workload eltwise --op add --type bf16 --count 1000 --out add
+//   aie4sim-workload softmax --rows 8 --cols 100 --disassemble
+
+#include "aie_tiles/format/control_code_format.h"
+#include "aie_tiles/host/workload.h"
+#include "aie_tiles/host/workload_json.h"
+
+#include <boost/program_options.hpp>
+#include <iostream>
+
+namespace po = boost::program_options;
+using namespace aie4sim::tiles::host;
+
+int main(int argc, char* argv[]) {
+    po::options_description opts("aie4sim-workload <gemm|eltwise|softmax> [options]");
+    std::string kind;
+    std::string type = "int8";
+    std::string op = "add";
+    std::string out;
+    std::uint32_t m = 0, k = 0, n = 0, count = 0, rows = 0, cols = 0;
+    unsigned shift = 0;
+    PartitionShape part;
+    opts.add_options()("help,h", "this help")("kind", po::value(&kind), "gemm, eltwise or softmax")(
+        "m", po::value(&m), "GEMM M")("k", po::value(&k), "GEMM K")("n", po::value(&n), "GEMM N")(
+        "type", po::value(&type), "int8 or bf16")("op", po::value(&op), "add, mul or relu")(
+        "count", po::value(&count), "element-wise element count")("shift", po::value(&shift),
+                                                                  "mul int8 shift")(
+        "rows", po::value(&rows), "softmax rows")("cols", po::value(&cols), "softmax columns")(
+        "columns", po::value(&part.columns)->default_value(3), "partition columns")(
+        "core-rows", po::value(&part.core_rows)->default_value(4),
+        "compute rows")("out", po::value(&out),
+                        "write <out>.bin and <out>.json")("disassemble", "print the control code");
+    po::positional_options_description pos;
+    pos.add("kind", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+        po::notify(vm);
+        if (vm.count("help") != 0 || kind.empty()) {
+            std::cout << opts << "\n";
+            return kind.empty() && vm.count("help") == 0 ? 2 : 0;
+        }
+        if (type != "int8" && type != "bf16") {
+            throw BuildError("--type must be int8 or bf16");
+        }
+        Workload w;
+        if (kind == "gemm") {
+            w = build_gemm(
+                GemmSpec{m, k, n, type == "int8" ? GemmType::int8_int32 : GemmType::bf16_fp32},
+                part);
+        } else if (kind == "eltwise") {
+            EltwiseSpec s;
+            s.op = op == "mul" ? EltwiseOp::mul : (op == "relu" ? EltwiseOp::relu : EltwiseOp::add);
+            if (op != "add" && op != "mul" && op != "relu") {
+                throw BuildError("--op must be add, mul or relu");
+            }
+            s.type = type == "int8" ? DataType::int8 : DataType::bf16;
+            s.count = count;
+            s.shift = shift;
+            w = build_eltwise(s, part);
+        } else if (kind == "softmax") {
+            w = build_softmax(SoftmaxSpec{rows, cols}, part);
+        } else {
+            throw BuildError("unknown workload kind '" + kind + "'");
+        }
+        std::cout << describe_workload_json(w) << "\n";
+        if (vm.count("disassemble") != 0) {
+            std::cout << aie4sim::tiles::cc::disassemble(w.control_code.data(),
+                                                         w.control_code.size());
+        }
+        if (!out.empty()) {
+            write_workload_files(w, out);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "aie4sim-workload: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,114 @@
+#pragma once
+// A C++ stand-in for the amdxdna driver, for standalone runs and in-process tests: it brings
+// the device up through exactly the interfaces the real driver uses (configuration space, the
+// PSP and SMU registers, mailbox_info, the mailbox rings and MSI-X) and speaks the same
+// messages (docs/driver/amdxdna-7.3.4.md). It is no substitute for the real driver, which the
+// guest tests run; it makes the firmware testable in one process and lets `aie4sim run` work
+// without QEMU. Every method that talks to the device must be called from an SC_THREAD.
+
+#include "models/device_config.h"
+#include "models/firmware/mgmt_protocol.h"
+#include "models/host/host_system.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <vector>
+
+namespace aie4sim::models::host {
+
+class DriverError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct MailboxReplyMessage {
+    std::uint32_t status = 0;
+    std::vector<std::uint8_t> payload; // status included
+};
+
+struct ContextHandle {
+    unsigned function = 0;
+    std::uint32_t id = 0;
+    std::uint32_t doorbell = 0; // BAR2 offset
+    unsigned msix = 0;
+    std::uint64_t queue = 0; // host address of the queue header
+};
+
+class HostDriver : public sc_core::sc_module {
+public:
+    tlm_utils::simple_initiator_socket<HostDriver> config; // to the endpoint's config_in
+    tlm_utils::simple_initiator_socket<HostDriver> mem;    // to the endpoint's mem_in
+
+    HostDriver(const sc_core::sc_module_name& name, HostSystem& host, const DeviceConfig& device);
+
+    // PCI plumbing, as a host bridge and the PCI core do.
+    std::uint32_t cfg_read(unsigned function, std::uint16_t offset, unsigned size = 4);
+    void cfg_write(unsigned function, std::uint16_t offset, unsigned size, std::uint32_t value);
+    std::uint32_t read32(std::uint64_t address);
+    void write32(std::uint64_t address, std::uint32_t value);
+    [[nodiscard]] std::uint64_t bar(unsigned function, unsigned index) const;
+
+    // The driver's steps.
+    void enumerate(); // BARs, memory decode, bus mastering
+    void probe_pf();  // MSI-X, SMU, PSP, mailbox, ATTACH_WORK_BUFFER
+    void enable_vfs(unsigned count); // CREATE_VFS, SR-IOV enable, each VF's probe
+    void disable_vfs();              // each VF's DESTROY_PARTITION, SR-IOV off, DESTROY_VFS
+    [[nodiscard]] std::uint32_t partition(unsigned vf) const { return partitions_.at(vf); }
+
+    // One management message: its reply (status first), or a DriverError on a timeout or a
+    // reply of another size than `reply_size`.
+    MailboxReplyMessage call(unsigned function, std::uint32_t opcode,
+                             const std::vector<std::uint8_t>& payload, std::uint32_t reply_size);
+    // Writes raw bytes into a function's x2i ring and moves the tail (tests of bad input).
+    void send_raw(unsigned function, const std::vector<std::uint8_t>& message);
+    // Waits for the reply with `id`, if one comes within `timeout`.
+    std::optional<MailboxReplyMessage> await_reply(unsigned function, std::uint32_t id,
+                                                   sc_core::sc_time timeout);
+
+    ContextHandle create_context(unsigned vf, std::uint32_t num_tiles, std::uint64_t queue,
+                                 std::uint32_t priority = 0x200);
+    void destroy_context(const ContextHandle& context);
+
+    [[nodiscard]] HostSystem& host() { return host_; }
+
+    // Host addresses the host model uses for its own buffers.
+    static constexpr std::uint64_t kFirmwareImage = 0x01000000;
+    static constexpr std::uint64_t kCertificateImage = 0x01100000;
+    static constexpr std::uint64_t kWorkBuffer = 0x02000000;
+
+private:
+    struct Channel {
+        std::uint32_t info[16] = {};
+        std::uint32_t x2i_tail = 0;
+        std::uint32_t i2x_head = 0;
+        std::uint32_t next_slot = 0;
+        std::uint64_t irqs_seen = 0;
+        std::map<std::uint32_t, MailboxReplyMessage> replies;
+    };
+    void setup_msix(unsigned function);
+    void start_channel(unsigned function);
+    std::uint32_t smu(std::uint32_t command);
+    std::uint32_t psp(std::uint32_t command, std::uint64_t address, std::uint32_t arg2);
+    void put_image(std::uint64_t address, const char* magic, std::uint32_t size);
+    void drain(unsigned function);
+    std::uint16_t find_capability(unsigned function, std::uint8_t id);
+    void access(tlm_utils::simple_initiator_socket<HostDriver>& socket, bool write,
+                std::uint64_t address, void* data, unsigned size);
+
+    HostSystem& host_;
+    DeviceConfig device_;
+    std::map<unsigned, Channel> channels_;
+    std::map<unsigned, std::uint32_t> partitions_;
+    std::uint64_t pf_bars_[6] = {};
+    std::uint64_t vf_bars_[6] = {};
+    std::uint16_t sriov_ = 0;
+    unsigned vfs_ = 0;
+};
+
+} // namespace aie4sim::models::host
