@@ -35,4 +35,13 @@ struct MsiExtension : tlm::tlm_extension<MsiExtension> {
     }
 };
 
+// Marks a request whose address is already translated (a host physical address): the host
+// carries it out without IOMMU translation, as PCIe does for Address Type "translated".
+struct TranslatedExtension : tlm::tlm_extension<TranslatedExtension> {
+    [[nodiscard]] tlm_extension_base* clone() const override {
+        return new TranslatedExtension(*this);
+    }
+    void copy_from(const tlm_extension_base& /*other*/) override {}
+};
+
 } // namespace aie4sim::pcie
