@@ -17,7 +17,7 @@ namespace aie4sim::models {
 class SparseMemory : public sc_core::sc_module {
 public:
     static constexpr std::uint64_t kPageSize = 4096;
-    tlm_utils::simple_target_socket<SparseMemory> target;
+    tlm_utils::simple_target_socket_optional<SparseMemory> target;
 
     SparseMemory(const sc_core::sc_module_name& name, std::uint64_t size);
 
