@@ -31,7 +31,7 @@ namespace aie4sim::tiles {
 
 class AieArray : public sc_core::sc_module, private ArrayServices {
 public:
-    tlm_utils::simple_target_socket<AieArray> control;
+    tlm_utils::simple_target_socket_optional<AieArray> control;
     tlm_utils::simple_initiator_socket<AieArray> host;
 
     AieArray(const sc_core::sc_module_name& name, const ArrayConfig& config);

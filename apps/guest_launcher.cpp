@@ -209,7 +209,9 @@ int run_guest(const GuestOptions& o) {
     std::signal(SIGTERM, on_signal);
     std::signal(SIGHUP, on_signal);
 
-    bp::child model(self_executable().string(), bp::args(model_arguments(o, socket, model_log)),
+    const fs::path model_exe =
+        o.model_executable.empty() ? build_directory() / "apps" / "aie4sim" : o.model_executable;
+    bp::child model(model_exe.string(), bp::args(model_arguments(o, socket, model_log)),
                     bp::std_in.close(), bp::std_out > (run / "model.out").string(),
                     bp::std_err > (run / "model.out").string(),
                     bp::extend::on_exec_setup = DieWithParent{});
@@ -276,6 +278,11 @@ int run_guest(const GuestOptions& o) {
             const auto grace = Clock::now() + std::chrono::seconds(10);
             while (qemu.running() && Clock::now() < grace) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            if (!qemu.running() && !abnormal(model.native_exit_code())) {
+                // A clean model exit follows QEMU's goodbye: QEMU was only finishing its own
+                // exit. The guest's status decides, below.
+                continue;
             }
             stop(qemu);
             say("the model process " + describe_exit(model.native_exit_code()) +

@@ -17,6 +17,8 @@ namespace aie4sim::apps {
 enum class GuestTime { free, lockstep, deterministic };
 
 struct GuestOptions {
+    // The aie4sim executable that runs the model (`aie4sim model`); default: the build tree's.
+    std::filesystem::path model_executable;
     std::string config_file;
     std::string script; // the payload: shell commands run as root after boot
     GuestTime time = GuestTime::free;

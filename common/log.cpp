@@ -1,6 +1,8 @@
 #include "common/log.h"
 
+#include <atomic>
 #include <iostream>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -11,6 +13,9 @@ namespace {
 
 struct LogState {
     std::mutex mutex;
+    // The most verbose level any category has: a check above it needs no lock (hot paths
+    // check debug and trace levels on every register access).
+    std::atomic<int> most_verbose{static_cast<int>(LogLevel::info)};
     LogLevel level = LogLevel::info;
     std::map<std::string, LogLevel, std::less<>> overrides;
     std::ostream* sink = nullptr;
@@ -74,12 +79,19 @@ void log_configure(std::string_view spec) {
     std::lock_guard<std::mutex> lock(s.mutex);
     s.level = level;
     s.overrides = std::move(overrides);
+    int most = static_cast<int>(level);
+    for (const auto& [category, l] : s.overrides) {
+        most = std::max(most, static_cast<int>(l));
+    }
+    s.most_verbose = most;
 }
 
 void log_set_level(LogLevel level) {
     LogState& s = state();
     std::lock_guard<std::mutex> lock(s.mutex);
     s.level = level;
+    s.overrides.clear();
+    s.most_verbose = static_cast<int>(level);
 }
 
 void log_set_sink(std::ostream* sink) {
@@ -96,6 +108,9 @@ void log_set_time_source(std::function<std::string()> source) {
 
 bool log_enabled(LogLevel level, std::string_view category) {
     LogState& s = state();
+    if (static_cast<int>(level) > s.most_verbose.load(std::memory_order_relaxed)) {
+        return false;
+    }
     std::lock_guard<std::mutex> lock(s.mutex);
     auto it = s.overrides.find(category);
     LogLevel limit = it == s.overrides.end() ? s.level : it->second;

@@ -17,15 +17,32 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     for (FunctionBlocks& f : functions_) {
         mailboxes.push_back(f.mailbox.get());
     }
+    const unsigned total_vfs = endpoint_->total_vfs();
+    auto columns_of = [this, total_vfs](unsigned vf) {
+        return vf_columns(config_.scheduler, vf, total_vfs, config_.aie.geometry.columns);
+    };
     firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
-                                           config_.aie.geometry, layout::kDoorbellBase,
-                                           layout::kDoorbellStride);
+                                           config_.aie.geometry, columns_of,
+                                           layout::kDoorbellBase, layout::kDoorbellStride);
     firmware_->pf_dma.bind(functions_[0].dma->in);
     psp_ = std::make_unique<Psp>("psp", *firmware_, config_.firmware.psp_command_time);
     psp_->dma.bind(functions_[0].dma->in);
     endpoint_->pf().app_bar(4).bind(psp_->registers);
     smu_ = std::make_unique<Smu>("smu", *firmware_);
     endpoint_->pf().app_bar(5).bind(smu_->registers);
+    // The array's shim DMA goes out through the VF that owns the columns.
+    array_ = std::make_unique<tiles::AieArray>("array", config_.aie);
+    array_host_ = std::make_unique<HostRouter>("array_host", total_vfs + 1);
+    array_->host.bind(array_host_->in);
+    commands_ = std::make_unique<CommandProcessor>("commands", *endpoint_, *array_, *firmware_,
+                                                   config_.scheduler);
+    for (unsigned f = 0; f <= total_vfs; ++f) {
+        array_host_->out(f).bind(functions_[f].dma->in);
+        commands_->dma(f).bind(functions_[f].dma->in);
+    }
+    on_doorbell([this](unsigned function, std::uint32_t offset, std::uint32_t value) {
+        commands_->doorbell(function, offset, value);
+    });
     endpoint_->pf().on_reset([this](pcie::ResetKind kind) {
         if (kind == pcie::ResetKind::cold) {
             psp_->reset();

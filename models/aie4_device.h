@@ -1,6 +1,7 @@
 #pragma once
 // The emulated AIE4 NPU: an SR-IOV endpoint (PF and VFs), the register blocks behind each
-// function's BARs, and the firmware that gives them meaning.
+// function's BARs, the firmware that gives them meaning, the tile array, and the command
+// processor that runs the VFs' queued work on the array.
 //
 // Per function:  BAR0  0x0000 mailbox head/tail registers, 0x8000 MSI-X table, 0x9000 PBA,
 //                      0xF000 test block (docs/test-block.md)
@@ -8,7 +9,9 @@
 //                      0x10000 + 0x1000 * n: doorbell page of hardware context slot n
 // PF only:       BAR4  PSP registers;  BAR5  SMU registers
 
+#include "aie_tiles/aie_array.h"
 #include "models/bar_router.h"
+#include "models/command_processor.h"
 #include "models/device_config.h"
 #include "models/dma_mux.h"
 #include "models/firmware/doorbells.h"
@@ -16,6 +19,7 @@
 #include "models/firmware/mailbox.h"
 #include "models/firmware/psp.h"
 #include "models/firmware/smu.h"
+#include "models/host_router.h"
 #include "models/sparse_memory.h"
 #include "models/test_block.h"
 #include "sriov/endpoint.h"
@@ -35,6 +39,8 @@ public:
 
     [[nodiscard]] sriov::Endpoint& endpoint() { return *endpoint_; }
     [[nodiscard]] Firmware& firmware() { return *firmware_; }
+    [[nodiscard]] tiles::AieArray& array() { return *array_; }
+    [[nodiscard]] CommandProcessor& commands() { return *commands_; }
     [[nodiscard]] const DeviceConfig& config() const { return config_; }
     [[nodiscard]] Mailbox& mailbox(unsigned function) { return *functions_.at(function).mailbox; }
     [[nodiscard]] SparseMemory& sram(unsigned function) { return *functions_.at(function).sram; }
@@ -63,6 +69,9 @@ private:
     std::unique_ptr<Firmware> firmware_;
     std::unique_ptr<Psp> psp_;
     std::unique_ptr<Smu> smu_;
+    std::unique_ptr<tiles::AieArray> array_;
+    std::unique_ptr<HostRouter> array_host_;
+    std::unique_ptr<CommandProcessor> commands_;
     std::vector<DoorbellListener> doorbell_listeners_;
 };
 

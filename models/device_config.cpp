@@ -53,13 +53,15 @@ DeviceConfig default_device_config() {
 
 DeviceConfig parse_device_config(const boost::json::value& document, const std::string& origin) {
     const ConfigNode root = ConfigNode::root(document);
-    root.expect_only({"pcie", "sriov", "firmware", "aie"});
+    root.expect_only({"pcie", "sriov", "firmware", "aie", "scheduler"});
     DeviceConfig c = default_device_config();
     c.origin = origin;
     c.pf = pcie::parse_function_config(root.child("pcie"), c.pf);
     c.sriov = sriov::parse_sriov_config(root.child("sriov"), c.sriov);
     c.firmware = parse_firmware_config(root.child("firmware"), c.firmware);
     c.aie = tiles::parse_array_config(root.child("aie"));
+    c.scheduler = parse_scheduler_config(root.child("scheduler"), c.scheduler, c.sriov.total_vfs,
+                                         c.aie.geometry.columns);
     validate_device_config(c);
     return c;
 }

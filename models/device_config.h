@@ -5,6 +5,7 @@
 
 #include "aie_tiles/array_config.h"
 #include "models/firmware/firmware_config.h"
+#include "models/scheduler_config.h"
 #include "pcie/function_config.h"
 #include "sriov/sriov_config.h"
 
@@ -19,6 +20,7 @@ struct DeviceConfig {
     sriov::SriovConfig sriov;
     FirmwareConfig firmware;
     tiles::ArrayConfig aie;
+    SchedulerConfig scheduler;
     std::string origin = "built-in defaults";
 };
 

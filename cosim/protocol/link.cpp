@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -288,8 +289,14 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout,
         if (auto m = take()) {
             return m;
         }
-        if ((++spins & 0x3FF) == 0) {
+        ++spins;
+        if ((spins & 0x3FF) == 0) {
             read_socket();
+        }
+        if ((spins & 0x3F) == 0) {
+            // When QEMU's vCPU shares this core, spinning only delays the reply we wait for:
+            // let it run (a no-op when the core has nothing else to do).
+            sched_yield();
         }
         cpu_relax();
     }

@@ -15,6 +15,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -332,6 +333,7 @@ static A4sMessage a4s_wait_reply(A4sLink *l, uint32_t id, uint16_t type)
     const int64_t start = a4s_now_us();
     int64_t spin_until = start + l->options.spin_us;
     const int64_t deadline = start + (int64_t)l->options.reply_timeout_s * 1000000;
+    unsigned spins = 0;
     A4sMessage m;
 
     if (l->shm) {
@@ -355,6 +357,11 @@ static A4sMessage a4s_wait_reply(A4sLink *l, uint32_t id, uint16_t type)
                       l->options.reply_timeout_s);
         }
         if (now < spin_until) {
+            /* When the model shares this core, spinning only delays its reply: let it run now
+             * and then (a no-op when the core has nothing else to do). */
+            if ((++spins & 0x3F) == 0) {
+                sched_yield();
+            }
             a4s_cpu_relax();
             continue;
         }

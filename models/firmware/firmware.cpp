@@ -20,10 +20,11 @@ std::vector<std::uint8_t> status_reply(std::uint32_t status, std::size_t size) {
 
 Firmware::Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
                    std::vector<Mailbox*> mailboxes, const FirmwareConfig& config,
-                   const tiles::Geometry& geometry, std::uint32_t doorbell_base,
-                   std::uint32_t doorbell_stride)
+                   const tiles::Geometry& geometry, ColumnsOf columns_of,
+                   std::uint32_t doorbell_base, std::uint32_t doorbell_stride)
     : sc_core::sc_module(name), pf_dma("pf_dma"), endpoint_(endpoint),
       mailboxes_(std::move(mailboxes)), config_(config), geometry_(geometry),
+      columns_of_(std::move(columns_of)),
       doorbell_base_(doorbell_base), doorbell_stride_(doorbell_stride),
       functions_(mailboxes_.size()) {
     for (unsigned f = 0; f < mailboxes_.size(); ++f) {

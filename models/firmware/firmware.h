@@ -14,6 +14,7 @@
 #include "aie_tiles/format/geometry.h"
 #include "models/firmware/firmware_config.h"
 #include "models/firmware/mailbox.h"
+#include "models/scheduler_config.h"
 #include "sriov/endpoint.h"
 
 #include <systemc>
@@ -79,11 +80,14 @@ public:
     // The firmware's own DMA (the work buffer), on behalf of the PF.
     tlm_utils::simple_initiator_socket<Firmware> pf_dma;
 
+    // The array columns a VF sees (all of them when VFs time-share the array).
+    using ColumnsOf = std::function<ColumnRange(unsigned vf)>;
+
     // `mailboxes[f]` is function f's mailbox (0 = PF, n = VF n).
     Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
              std::vector<Mailbox*> mailboxes, const FirmwareConfig& config,
-             const tiles::Geometry& geometry, std::uint32_t doorbell_base,
-             std::uint32_t doorbell_stride);
+             const tiles::Geometry& geometry, ColumnsOf columns_of,
+             std::uint32_t doorbell_base, std::uint32_t doorbell_stride);
     SC_HAS_PROCESS(Firmware);
 
     // SMU (BAR5): executes a command; the value for RESP (1 = done).
@@ -122,7 +126,7 @@ private:
     MailboxReply destroy_partition(unsigned function, const MailboxRequest& request);
     MailboxReply create_context(unsigned function, const MailboxRequest& request);
     MailboxReply destroy_context(unsigned function, const MailboxRequest& request);
-    MailboxReply tile_info() const;
+    MailboxReply tile_info(unsigned function) const;
     MailboxReply version_info() const;
 
     void function_reset(unsigned function, pcie::ResetKind kind);
@@ -136,6 +140,7 @@ private:
     std::vector<Mailbox*> mailboxes_;
     FirmwareConfig config_;
     tiles::Geometry geometry_;
+    ColumnsOf columns_of_;
     std::uint32_t doorbell_base_;
     std::uint32_t doorbell_stride_;
     FirmwareStatus status_;

@@ -32,7 +32,7 @@ template <class T> T get(const std::vector<std::uint8_t>& in, std::size_t offset
 MailboxReply Firmware::handle_vf(unsigned function, const MailboxRequest& request) {
     switch (request.header.opcode) {
     case mgmt::kAieTileInfo:
-        return tile_info();
+        return tile_info(function);
     case mgmt::kAieVersionInfo:
         return version_info();
     case mgmt::kCreatePartition:
@@ -55,7 +55,7 @@ MailboxReply Firmware::handle_vf(unsigned function, const MailboxRequest& reques
     }
 }
 
-MailboxReply Firmware::tile_info() const {
+MailboxReply Firmware::tile_info(unsigned function) const {
     // status, then: u32 size, u16 major, minor, cols, rows, core/mem/shim rows, their first
     // rows, DMA channels, locks and event registers per tile kind, reserved.
     std::vector<std::uint8_t> r(48, 0);
@@ -68,7 +68,7 @@ MailboxReply Firmware::tile_info() const {
     put<std::uint32_t>(r, 4, column_bytes);
     put<std::uint16_t>(r, 8, config_.aie_major);
     put<std::uint16_t>(r, 10, config_.aie_minor);
-    put<std::uint16_t>(r, 12, static_cast<std::uint16_t>(geometry_.columns));
+    put<std::uint16_t>(r, 12, static_cast<std::uint16_t>(columns_of_(function).count));
     put<std::uint16_t>(r, 14, static_cast<std::uint16_t>(geometry_.rows()));
     put<std::uint16_t>(r, 16, static_cast<std::uint16_t>(geometry_.core_rows));
     put<std::uint16_t>(r, 18, static_cast<std::uint16_t>(geometry_.mem_rows));
@@ -98,13 +98,21 @@ MailboxReply Firmware::version_info() const {
 
 MailboxReply Firmware::create_partition(unsigned function, const MailboxRequest& request) {
     const auto col_start = get<std::uint32_t>(request.payload, 0);
-    const auto col_count = get<std::uint32_t>(request.payload, 4);
-    if (col_count == 0 || col_start >= geometry_.columns ||
-        col_count > geometry_.columns - col_start) {
+    auto col_count = get<std::uint32_t>(request.payload, 4);
+    const unsigned visible = columns_of_(function).count;
+    if (col_count == 0 || col_start >= visible) {
         AIE4SIM_LOG(error, kLog, vf_name(function) << ": CREATE_PARTITION(" << col_start << ", "
-                                                   << col_count << ") does not fit the "
-                                                   << geometry_.columns << "-column array");
+                                                   << col_count << ") outside the " << visible
+                                                   << " columns the VF sees");
         return status_reply(mgmt::kError, 8);
+    }
+    if (col_count > visible - col_start) {
+        // The 7.3.4 driver always asks for (0, 3): a VF that owns fewer columns (spatial
+        // scheduling) gets what it has.
+        AIE4SIM_LOG(info, kLog, vf_name(function) << ": CREATE_PARTITION(" << col_start << ", "
+                                                  << col_count << ") clamped to the VF's "
+                                                  << visible << " columns");
+        col_count = visible - col_start;
     }
     FunctionState& s = functions_[function];
     // Ids carry the function in their upper half: unique across the device, never 0.

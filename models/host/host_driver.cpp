@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "models/firmware/psp.h"
+#include "models/host_queue.h"
 #include "models/firmware/smu.h"
 #include "pcie/config_regs.h"
 #include "pcie/express_capability.h"
@@ -433,6 +434,66 @@ void HostDriver::destroy_context(const ContextHandle& context) {
     std::vector<std::uint8_t> req(8, 0);
     std::memcpy(req.data(), &context.id, 4);
     call(context.function, mgmt::kDestroyHwContext, req, 4);
+}
+
+HostDriver::ArrayView HostDriver::array_view(unsigned vf) {
+    const MailboxReplyMessage r = call(vf, mgmt::kAieTileInfo, std::vector<std::uint8_t>(4, 0), 48);
+    auto u16 = [&](std::size_t at) { return read_at<std::uint16_t>(r.payload, at); };
+    return ArrayView{u16(12), u16(14), u16(16), u16(18)};
+}
+
+QueueHandle open_queue(HostDriver& driver, unsigned vf, std::uint32_t num_tiles, std::uint64_t base,
+                       std::uint32_t capacity) {
+    QueueHandle q;
+    q.header = base;
+    q.packets = base + 4096;
+    q.capacity = capacity;
+    hq::Header header{};
+    header.major = 1;
+    header.capacity = capacity;
+    header.data_address = q.packets;
+    driver.host().memory().write(q.header, &header, sizeof header);
+    q.context = driver.create_context(vf, num_tiles, q.header);
+    q.irqs_seen = driver.host().interrupts(vf, q.context.msix);
+    return q;
+}
+
+std::uint64_t submit(HostDriver& driver, QueueHandle& q, const Command& command) {
+    const std::uint64_t seq = q.write_index;
+    hq::Packet p{};
+    p.opcode = hq::kExecBuf;
+    p.count = 24;
+    p.completion_signal = command.completion_signal;
+    p.control_code_addr_low = static_cast<std::uint32_t>(command.control_code);
+    p.control_code_addr_high = static_cast<std::uint32_t>(command.control_code >> 32);
+    p.args_len = static_cast<std::uint16_t>(command.argument_count * 8);
+    p.args_addr_low = static_cast<std::uint32_t>(command.arguments);
+    p.args_addr_high = static_cast<std::uint32_t>(command.arguments >> 32);
+    p.dtrace_buf_addr_low = static_cast<std::uint32_t>(command.trace);
+    p.dtrace_buf_addr_high = static_cast<std::uint16_t>(command.trace >> 32);
+    driver.host().memory().write(q.packets + (seq & (q.capacity - 1)) * hq::kPacketSize, &p, sizeof p);
+    q.write_index = seq + 1;
+    driver.host().memory().write(q.header + 16, &q.write_index, 8);
+    driver.write32(driver.bar(q.context.function, 2) + q.context.doorbell,
+                   static_cast<std::uint32_t>(q.write_index));
+    return seq;
+}
+
+bool wait_for(HostDriver& driver, QueueHandle& q, std::uint64_t seq, sc_core::sc_time timeout) {
+    const sc_core::sc_time deadline = sc_core::sc_time_stamp() + timeout;
+    for (;;) {
+        std::uint64_t read_index = 0;
+        driver.host().memory().read(q.header, &read_index, 8);
+        if (read_index > seq) {
+            return true;
+        }
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        if (now >= deadline ||
+            !driver.host().wait_interrupt(q.context.function, q.context.msix, q.irqs_seen, deadline - now)) {
+            return false;
+        }
+        q.irqs_seen = driver.host().interrupts(q.context.function, q.context.msix);
+    }
 }
 
 } // namespace aie4sim::models::host

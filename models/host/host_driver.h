@@ -32,6 +32,9 @@ struct MailboxReplyMessage {
     std::vector<std::uint8_t> payload; // status included
 };
 
+// A user-mode queue the host model keeps in host memory for one context.
+struct QueueHandle;
+
 struct ContextHandle {
     unsigned function = 0;
     std::uint32_t id = 0;
@@ -75,6 +78,15 @@ public:
                                  std::uint32_t priority = 0x200);
     void destroy_context(const ContextHandle& context);
 
+    // The VF's view of the array (AIE_TILE_INFO): columns, rows, core rows, memory rows.
+    struct ArrayView {
+        unsigned columns = 0;
+        unsigned rows = 0;
+        unsigned core_rows = 0;
+        unsigned mem_rows = 0;
+    };
+    ArrayView array_view(unsigned vf);
+
     [[nodiscard]] HostSystem& host() { return host_; }
 
     // Host addresses the host model uses for its own buffers.
@@ -110,5 +122,31 @@ private:
     std::uint16_t sriov_ = 0;
     unsigned vfs_ = 0;
 };
+
+// A context with its user-mode queue (32-byte header and `capacity` packets) in host memory.
+struct QueueHandle {
+    ContextHandle context;
+    std::uint64_t header = 0;  // host address of the queue header
+    std::uint64_t packets = 0; // host address of the packet array
+    std::uint32_t capacity = 0;
+    std::uint64_t write_index = 0;
+    std::uint64_t irqs_seen = 0;
+};
+
+// Opens a queue at `base` (header, then the packets) and its hardware context.
+QueueHandle open_queue(HostDriver& driver, unsigned vf, std::uint32_t num_tiles, std::uint64_t base,
+                       std::uint32_t capacity = 32);
+struct Command {
+    std::uint64_t control_code = 0;      // device address of the control code
+    std::uint64_t arguments = 0;         // device address of the u64 argument list
+    std::uint32_t argument_count = 0;
+    std::uint64_t completion_signal = 0; // device address of the command BO header word
+    std::uint64_t trace = 0;             // device address of a 32-byte trace record
+};
+// Writes the packet, publishes the new write_index and rings the doorbell; returns the
+// command's sequence number.
+std::uint64_t submit(HostDriver& driver, QueueHandle& queue, const Command& command);
+// Waits for read_index > seq, woken by the context's MSI-X (as the driver's WAIT_CMD).
+bool wait_for(HostDriver& driver, QueueHandle& queue, std::uint64_t seq, sc_core::sc_time timeout);
 
 } // namespace aie4sim::models::host

@@ -16,7 +16,7 @@ struct DeviceBench {
     FreshSimulation sim;
     models::DeviceConfig config;
     models::Aie4Device device;
-    models::host::HostSystem host{"host", std::uint64_t{1} << 32};
+    models::host::HostSystem host{"host", std::uint64_t{1} << 36}; // sparse
     models::host::HostDriver driver;
     std::string failure;
 

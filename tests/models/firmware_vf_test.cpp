@@ -40,16 +40,24 @@ TEST_CASE("AIE_TILE_INFO describes the configured array", "[firmware][vf]") {
     CHECK(u16(34) == 16); // core locks
 }
 
-TEST_CASE("partitions: non-zero ids of the function, bounded by the array", "[firmware][vf]") {
+TEST_CASE("partitions: non-zero ids of the function, inside the columns the VF sees",
+          "[firmware][vf]") {
     DeviceBench b;
     b.run([&](HostDriver& d) {
         bring_up(d, 2);
         CHECK(d.partition(1) != 0);
         CHECK(d.partition(2) != 0);
         CHECK(d.partition(1) != d.partition(2));
-        // columns beyond the 3-column array
-        CHECK(d.call(1, mgmt::kCreatePartition, words({2, 2}), 8).status == mgmt::kError);
+        // a start beyond the 3-column array, or no columns: refused
+        CHECK(d.call(1, mgmt::kCreatePartition, words({3, 1}), 8).status == mgmt::kError);
         CHECK(d.call(1, mgmt::kCreatePartition, words({0, 0}), 8).status == mgmt::kError);
+        // a count past the end is clamped to the columns there are
+        const auto clamped = d.call(1, mgmt::kCreatePartition, words({2, 2}), 8);
+        REQUIRE(clamped.status == 0);
+        const auto* p = b.device.firmware().partition(1, word(clamped.payload, 1));
+        REQUIRE(p != nullptr);
+        CHECK(p->col_start == 2);
+        CHECK(p->col_count == 1);
         const auto second = d.call(1, mgmt::kCreatePartition, words({1, 2}), 8);
         CHECK(second.status == 0);
         CHECK(word(second.payload, 1) != d.partition(1));
@@ -58,7 +66,33 @@ TEST_CASE("partitions: non-zero ids of the function, bounded by the array", "[fi
         CHECK(d.call(1, mgmt::kDestroyPartition, words({word(second.payload, 1)}), 4).status == 0);
     });
     REQUIRE(b.failure.empty());
-    CHECK(b.device.firmware().partitions(1).size() == 1);
+    CHECK(b.device.firmware().partitions(1).size() == 2);
+}
+
+TEST_CASE("spatial scheduling: each VF sees and partitions its own slice of columns",
+          "[firmware][vf][spatial]") {
+    models::DeviceConfig config = models::default_device_config();
+    config.scheduler.policy = models::SchedulingPolicy::spatial;
+    DeviceBench b(config);
+    std::vector<std::uint16_t> cols;
+    b.run([&](HostDriver& d) {
+        bring_up(d, 4); // the driver's (0, 3) partition is clamped to each VF's one column
+        for (unsigned vf = 1; vf <= 4; ++vf) {
+            const auto info = d.call(vf, mgmt::kAieTileInfo, words({0}), 48).payload;
+            std::uint16_t c = 0;
+            std::memcpy(&c, info.data() + 12, 2);
+            cols.push_back(c);
+        }
+    });
+    REQUIRE(b.failure.empty());
+    CHECK(cols == std::vector<std::uint16_t>{1, 1, 1, 1});
+    for (unsigned vf = 1; vf <= 4; ++vf) {
+        const auto& parts = b.device.firmware().partitions(vf);
+        REQUIRE(parts.size() == 1);
+        CHECK(parts.begin()->second.col_count == 1);
+        const models::ColumnRange slice = models::vf_columns(config.scheduler, vf, 4, 3);
+        CHECK(slice.first == (vf - 1) % 3); // 3 columns for 4 VFs: VF4 shares VF1's
+    }
 }
 
 TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors", "[firmware][vf]") {

@@ -1,0 +1,45 @@
+#pragma once
+// How VFs share the tile array (the "scheduler" section of the device description):
+//   time_sharing  every VF sees the whole array; commands from all VFs and contexts take turns
+//                 on it, round robin (as AMD's firmware describes its default: all VFs get all
+//                 columns and time-share them);
+//   spatial       each VF owns a slice of columns and sees only those; VFs with disjoint slices
+//                 run at the same time, VFs whose slices overlap take turns on the overlap.
+
+#include "common/config_node.h"
+
+#include <systemc>
+
+#include <utility>
+#include <vector>
+
+namespace aie4sim::models {
+
+enum class SchedulingPolicy { time_sharing, spatial };
+
+struct ColumnRange {
+    unsigned first = 0;
+    unsigned count = 0;
+};
+
+struct SchedulerConfig {
+    SchedulingPolicy policy = SchedulingPolicy::time_sharing;
+    // Switching the array (or a slice) from one context to another: the firmware saves and
+    // clears the columns.
+    sc_core::sc_time context_switch{5, sc_core::SC_US};
+    // The firmware's cost of taking one command off a queue and dispatching it.
+    sc_core::sc_time dispatch{2, sc_core::SC_US};
+    // spatial: explicit slices per VF (VF1 first); empty = an even split that wraps around.
+    std::vector<ColumnRange> vf_columns;
+};
+
+SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const SchedulerConfig& d,
+                                       unsigned total_vfs, unsigned array_columns);
+
+// The columns VF `vf` (1-based) sees under `config`.
+ColumnRange vf_columns(const SchedulerConfig& config, unsigned vf, unsigned total_vfs,
+                       unsigned array_columns);
+
+const char* policy_name(SchedulingPolicy policy);
+
+} // namespace aie4sim::models
