@@ -12,7 +12,8 @@ void usage(std::ostream& out) {
     out << "usage: aie4sim <command> [options]   (aie4sim <command> --help for its options)\n"
            "commands:\n"
            "  guest   boot a Linux guest in QEMU against the model and run commands in it\n"
-           "  model   run the device model, serving one QEMU over a socket\n";
+           "  model   run the device model, serving one QEMU over a socket\n"
+           "  run     run the device without QEMU: a host model drives every VF (standalone)\n";
 }
 
 } // namespace
@@ -30,6 +31,9 @@ int sc_main(int argc, char* argv[]) {
         }
         if (command == "guest") {
             return aie4sim::apps::guest_command(args);
+        }
+        if (command == "run") {
+            return aie4sim::apps::run_command(args);
         }
         if (command == "--help" || command == "-h" || command == "help") {
             usage(std::cout);

@@ -5,9 +5,20 @@
 //
 //   aie4sim-accel-test BDF [--cols N] [--rows N] [--core-rows N] [--mem-rows N]
 //                          [--contexts N]
+//   aie4sim-accel-test BDF gemm M K N [--type int8|bf16] [--seed S] [--repeat R]
+//        builds the GEMM for the VF's array (aie_tiles/host, the same builder as the model's
+//        tools), submits it R times through the context's user-mode queue and doorbell, waits
+//        with DRM_IOCTL_AMDXDNA_WAIT_CMD, checks the command state and the result against the
+//        CPU reference, and prints the simulated time the device reports.
+#include "aie_tiles/host/reference.h"
+#include "aie_tiles/host/workload.h"
+#include "models/host_queue.h"
+
 #include <drm/amdxdna_accel.h>
 
 #include <cerrno>
+#include <cmath>
+#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -83,18 +94,13 @@ void destroy_bo(int fd, Bo& bo) {
     ioctl(fd, DRM_IOCTL_GEM_CLOSE, &close_bo);
 }
 
-// The 32-byte host queue header of the 7.3.4 driver.
-struct QueueHeader {
-    std::uint64_t read_index;
-    std::uint16_t major;
-    std::uint16_t minor;
-    std::uint32_t capacity;
-    std::uint64_t write_index;
-    std::uint64_t data_address;
-};
-static_assert(sizeof(QueueHeader) == 32, "host queue header");
+using QueueHeader = aie4sim::models::hq::Header;
 
-} // namespace
+}
+namespace {
+int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::string& bdf, int argc,
+              char** argv);
+}
 
 int main(int argc, char** argv) {
     if (argc < 2) {
@@ -135,6 +141,11 @@ int main(int argc, char** argv) {
                 meta.core.row_count, meta.core.row_start, meta.mem.row_count, meta.mem.row_start,
                 meta.shim.row_count, meta.shim.row_start, meta.core.dma_channel_count,
                 meta.core.lock_count);
+    if (argc >= 3 && std::string(argv[2]) == "gemm") {
+        const int status = gemm_main(fd, meta, bdf, argc, argv);
+        close(fd);
+        return status;
+    }
     if (meta.cols != want_cols || meta.rows != want_rows || meta.core.row_count != want_core_rows ||
         meta.mem.row_count != want_mem_rows || meta.shim.row_count != 1 ||
         meta.core.row_start != 1 + want_mem_rows || meta.mem.row_start != 1 ||
@@ -210,3 +221,194 @@ int main(int argc, char** argv) {
     std::printf("accel-test: ok (%s, %u contexts)\n", bdf.c_str(), contexts);
     return 0;
 }
+
+namespace {
+
+namespace th = aie4sim::tiles::host;
+namespace hq = aie4sim::models::hq;
+
+double now_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::string& bdf, int argc,
+              char** argv) {
+    if (argc < 6) {
+        std::fprintf(stderr, "usage: aie4sim-accel-test BDF gemm M K N [--type int8|bf16] "
+                             "[--seed S] [--repeat R]\n");
+        return 2;
+    }
+    th::GemmSpec g;
+    g.m = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 0));
+    g.k = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 0));
+    g.n = static_cast<std::uint32_t>(std::strtoul(argv[5], nullptr, 0));
+    unsigned seed = 1, repeat = 1;
+    for (int i = 6; i + 1 < argc; i += 2) {
+        const std::string k = argv[i];
+        if (k == "--type") {
+            g.type = std::string(argv[i + 1]) == "bf16" ? th::GemmType::bf16_fp32 : th::GemmType::int8_int32;
+        } else if (k == "--seed") {
+            seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
+        } else if (k == "--repeat") {
+            repeat = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
+        }
+    }
+    const char* type = g.type == th::GemmType::int8_int32 ? "int8" : "bf16";
+    // The array this VF sees, from the driver's metadata query.
+    th::PartitionShape shape{meta.cols, meta.core.row_count, meta.mem.row_count};
+    th::Workload w;
+    try {
+        w = th::build_gemm(g, shape);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "aie4sim-accel-test: cannot build the GEMM: %s\n", e.what());
+        return 1;
+    }
+    std::printf("%s: %s on %u columns (%s)\n", bdf.c_str(), w.op.c_str(), w.columns_used,
+                w.plan.c_str());
+
+    // Inputs: dense, seeded (the same generator on every run).
+    std::srand(seed);
+    const std::size_t mk = std::size_t{g.m} * g.k, kn = std::size_t{g.k} * g.n;
+    std::vector<std::int8_t> a8(mk), b8(kn);
+    std::vector<std::uint16_t> a16(mk), b16(kn);
+    for (std::size_t i = 0; i < mk; ++i) {
+        a8[i] = static_cast<std::int8_t>(std::rand());
+        a16[i] = th::float_to_bf16(static_cast<float>(std::rand() % 2001 - 1000) / 500.0f);
+    }
+    for (std::size_t i = 0; i < kn; ++i) {
+        b8[i] = static_cast<std::int8_t>(std::rand());
+        b16[i] = th::float_to_bf16(static_cast<float>(std::rand() % 2001 - 1000) / 500.0f);
+    }
+
+    // Buffer objects: queue, packets, command, arguments, control code, the GEMM's buffers.
+    Bo queue = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
+    Bo packets = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
+    Bo command = create_bo(fd, 4096, AMDXDNA_BO_CMD);
+    Bo args = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
+    Bo code = create_bo(fd, (w.control_code.size() + 4095) & ~std::size_t{4095}, AMDXDNA_BO_SHARE);
+    std::memcpy(code.cpu, w.control_code.data(), w.control_code.size());
+    std::vector<Bo> buffers;
+    std::size_t out_index = 0;
+    for (std::size_t i = 0; i < w.buffers.size(); ++i) {
+        const th::HostBuffer& b = w.buffers[i];
+        buffers.push_back(create_bo(fd, (b.bytes() + 4095) & ~std::uint64_t{4095}, AMDXDNA_BO_SHARE));
+        std::vector<std::uint8_t> bytes(b.bytes(), 0);
+        const bool int8 = g.type == th::GemmType::int8_int32;
+        if (b.name == "A") {
+            bytes = th::pack(b, int8 ? static_cast<const void*>(a8.data()) : static_cast<const void*>(a16.data()));
+        } else if (b.name == "B") {
+            bytes = th::pack(b, int8 ? static_cast<const void*>(b8.data()) : static_cast<const void*>(b16.data()));
+        }
+        if (b.role == th::BufferRole::output) {
+            out_index = i;
+        }
+        std::memcpy(buffers.back().cpu, bytes.data(), bytes.size());
+        static_cast<std::uint64_t*>(args.cpu)[i] = buffers.back().device_address;
+    }
+    auto* header = static_cast<QueueHeader*>(queue.cpu);
+    std::memset(queue.cpu, 0, 4096);
+    header->major = 1;
+    header->capacity = 32;
+    header->data_address = packets.device_address;
+
+    amdxdna_qos_info qos{};
+    qos.priority = 0x200;
+    amdxdna_drm_create_hwctx create{};
+    create.qos_p = reinterpret_cast<std::uintptr_t>(&qos);
+    create.umq_bo = queue.handle;
+    create.num_tiles = meta.cols * meta.core.row_count;
+    if (ioctl(fd, DRM_IOCTL_AMDXDNA_CREATE_HWCTX, &create) != 0) {
+        fail("CREATE_HWCTX");
+    }
+    auto* doorbell = static_cast<volatile std::uint32_t*>(
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(create.umq_doorbell & ~0xFFFu)));
+    if (doorbell == MAP_FAILED) {
+        fail("mmap of the doorbell");
+    }
+
+    auto* word = static_cast<volatile std::uint32_t*>(command.cpu);
+    auto* trace = reinterpret_cast<volatile hq::TraceRecord*>(static_cast<std::uint8_t*>(command.cpu) + 64);
+    const std::uint64_t trace_address = command.device_address + 64;
+    double total_us = 0;
+    std::uint64_t total_cycles = 0;
+    const double wall_start = now_ms();
+    for (unsigned r = 0; r < repeat; ++r) {
+        *word = hq::kStateNew | (hq::kStartDpu << hq::kOpcodeShift);
+        const std::uint64_t seq = header->write_index;
+        hq::Packet p{};
+        p.opcode = hq::kExecBuf;
+        p.count = 24;
+        p.completion_signal = command.device_address;
+        p.control_code_addr_low = static_cast<std::uint32_t>(code.device_address);
+        p.control_code_addr_high = static_cast<std::uint32_t>(code.device_address >> 32);
+        p.args_len = static_cast<std::uint16_t>(8 * w.buffers.size());
+        p.args_addr_low = static_cast<std::uint32_t>(args.device_address);
+        p.args_addr_high = static_cast<std::uint32_t>(args.device_address >> 32);
+        p.dtrace_buf_addr_low = static_cast<std::uint32_t>(trace_address);
+        p.dtrace_buf_addr_high = static_cast<std::uint16_t>(trace_address >> 32);
+        std::memcpy(static_cast<std::uint8_t*>(packets.cpu) + (seq % 32) * sizeof p, &p, sizeof p);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        header->write_index = seq + 1;
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+        doorbell[(create.umq_doorbell & 0xFFFu) / 4] = static_cast<std::uint32_t>(seq + 1);
+        amdxdna_drm_wait_cmd wait{};
+        wait.hwctx = create.handle;
+        wait.timeout = 120000;
+        wait.seq = seq;
+        if (ioctl(fd, DRM_IOCTL_AMDXDNA_WAIT_CMD, &wait) != 0) {
+            fail("WAIT_CMD");
+        }
+        if ((*word & hq::kStateMask) != hq::kStateCompleted) {
+            errno = 0;
+            fail("the command ended in state " + std::to_string(*word & hq::kStateMask));
+        }
+        if (trace->magic == hq::kTraceMagic) {
+            total_us += (trace->end_ns - trace->start_ns) / 1e3;
+            total_cycles += trace->cycles;
+        }
+    }
+    const double wall_ms = now_ms() - wall_start;
+
+    // The result against the CPU reference.
+    const th::HostBuffer& out = w.buffers[out_index];
+    const std::vector<std::uint8_t> dense =
+        th::unpack(out, static_cast<const std::uint8_t*>(buffers[out_index].cpu));
+    bool verified = true;
+    if (g.type == th::GemmType::int8_int32) {
+        const auto expected = th::gemm_i8_reference(a8, b8, g.m, g.k, g.n);
+        verified = std::memcmp(dense.data(), expected.data(), expected.size() * 4) == 0;
+    } else {
+        std::vector<double> exact, bound;
+        th::gemm_bf16_exact(a16, b16, g.m, g.k, g.n, exact, bound);
+        for (std::size_t i = 0; i < exact.size() && verified; ++i) {
+            float v = 0;
+            std::memcpy(&v, dense.data() + 4 * i, 4);
+            verified = std::fabs(static_cast<double>(v) - exact[i]) <= bound[i] + 1e-30;
+        }
+    }
+    const double per_us = repeat != 0 ? total_us / repeat : 0;
+    const double tops = per_us > 0 ? w.useful_ops / (per_us * 1e-6) / 1e12 : 0;
+    std::printf("gemm %ux%ux%u %s on %s: %s; simulated %.2f us per command (%llu cycles), "
+                "%.3f TOPS; wall %.1f ms for %u command%s\n",
+                g.m, g.k, g.n, type, bdf.c_str(), verified ? "verified" : "WRONG RESULT", per_us,
+                static_cast<unsigned long long>(repeat ? total_cycles / repeat : 0), tops, wall_ms,
+                repeat, repeat == 1 ? "" : "s");
+
+    munmap(const_cast<std::uint32_t*>(doorbell), 4096);
+    amdxdna_drm_destroy_hwctx destroy{};
+    destroy.handle = create.handle;
+    if (ioctl(fd, DRM_IOCTL_AMDXDNA_DESTROY_HWCTX, &destroy) != 0) {
+        fail("DESTROY_HWCTX");
+    }
+    for (Bo& b : buffers) {
+        destroy_bo(fd, b);
+    }
+    for (Bo* b : {&code, &args, &command, &packets, &queue}) {
+        destroy_bo(fd, *b);
+    }
+    return verified ? 0 : 1;
+}
+
+} // namespace
