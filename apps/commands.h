@@ -12,5 +12,6 @@ using Arguments = std::vector<std::string>;
 int model_command(const Arguments& args);
 int guest_command(const Arguments& args);
 int run_command(const Arguments& args);
+int demo_command(const Arguments& args);
 
 } // namespace aie4sim::apps

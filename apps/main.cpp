@@ -4,6 +4,7 @@
 #include <systemc>
 
 #include <cstdlib>
+#include <stdlib.h>
 #include <iostream>
 
 namespace {
@@ -11,12 +12,20 @@ namespace {
 void usage(std::ostream& out) {
     out << "usage: aie4sim <command> [options]   (aie4sim <command> --help for its options)\n"
            "commands:\n"
+           "  demo    the full system: a guest with the real driver runs a GEMM on every VF\n"
            "  guest   boot a Linux guest in QEMU against the model and run commands in it\n"
            "  model   run the device model, serving one QEMU over a socket\n"
            "  run     run the device without QEMU: a host model drives every VF (standalone)\n";
 }
 
 } // namespace
+
+// Our own main: SystemC prints its banner when the kernel starts unless told not to, and a
+// command line tool's output is not the place for it.
+int main(int argc, char* argv[]) {
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
+}
 
 int sc_main(int argc, char* argv[]) {
     if (argc < 2) {
@@ -31,6 +40,9 @@ int sc_main(int argc, char* argv[]) {
         }
         if (command == "guest") {
             return aie4sim::apps::guest_command(args);
+        }
+        if (command == "demo") {
+            return aie4sim::apps::demo_command(args);
         }
         if (command == "run") {
             return aie4sim::apps::run_command(args);
