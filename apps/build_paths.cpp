@@ -4,7 +4,9 @@
 
 namespace aie4sim::apps {
 
-std::filesystem::path self_executable() { return std::filesystem::read_symlink("/proc/self/exe"); }
+std::filesystem::path self_executable() {
+    return std::filesystem::read_symlink("/proc/self/exe");
+}
 
 std::filesystem::path build_directory() {
     if (const char* dir = std::getenv("AIE4SIM_BUILD_DIR")) {

@@ -19,8 +19,8 @@ void CpioWriter::entry(const std::string& path, std::uint32_t mode, const std::s
     // magic, ino, mode, uid, gid, nlink, mtime, filesize, devmajor, devminor, rdevmajor,
     // rdevminor, namesize, check: 13 fields of 8 hex digits after the 6-byte magic.
     std::snprintf(header, sizeof header,
-                  "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", inode_++, mode,
-                  0u, 0u, 1u, 0u, static_cast<unsigned>(content.size()), 0u, 0u, 0u, 0u,
+                  "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X", inode_++, mode, 0u,
+                  0u, 1u, 0u, static_cast<unsigned>(content.size()), 0u, 0u, 0u, 0u,
                   static_cast<unsigned>(path.size() + 1), 0u);
     out_.insert(out_.end(), header, header + 110);
     out_.insert(out_.end(), path.begin(), path.end());

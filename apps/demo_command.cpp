@@ -4,9 +4,9 @@
 // throughput and wall time.
 #include "apps/commands.h"
 #include "apps/guest_launcher.h"
+#include "apps/model_setup.h"
 
 #include <boost/program_options.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -36,7 +36,8 @@ std::string demo_script(unsigned vfs, const std::string& gemm, const std::string
       << "done\n"
       << "set +e; status=0\n"
       << "for job in $(jobs -p); do wait $job || status=1; done\n"
-      << "for n in $(seq 1 $i); do sed \"s/^/DEMO-VF$n /\" /tmp/demo$n.txt | grep -E 'DEMO-VF[0-9]+ (gemm|aie4sim-accel-test)'; done\n"
+      << "for n in $(seq 1 $i); do sed \"s/^/DEMO-VF$n /\" /tmp/demo$n.txt | grep -E "
+         "'DEMO-VF[0-9]+ (gemm|aie4sim-accel-test)'; done\n"
       << "exit $status\n";
     return s.str();
 }
@@ -54,20 +55,18 @@ int demo_command(const Arguments& args) {
     options.add_options()("help", "show this help")(
         "config", po::value(&o.config_file), "device description (JSON) overriding the defaults")(
         "vfs", po::value(&vfs)->default_value(vfs), "VFs to enable")(
-        "gemm", po::value(&gemm)->default_value(gemm), "the GEMM each VF runs, MxKxN")(
-        "type", po::value(&type)->default_value(type), "int8 or bf16")(
-        "console", "show the whole guest console")(
+        "gemm", po::value(&gemm)->default_value(gemm),
+        "the GEMM each VF runs, MxKxN")("type", po::value(&type)->default_value(type),
+                                        "int8 or bf16")("console", "show the whole guest console")(
         "model-log", po::value<std::string>(), "keep the model's log in this file")(
         "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << options;
+    if (!parse_options(args, options, vm)) {
         return 0;
     }
-    po::notify(vm);
     std::smatch m;
-    if (!std::regex_match(gemm, m, std::regex(R"((\d+)x(\d+)x(\d+))")) || (type != "int8" && type != "bf16")) {
+    if (!std::regex_match(gemm, m, std::regex(R"((\d+)x(\d+)x(\d+))")) ||
+        (type != "int8" && type != "bf16")) {
         throw std::invalid_argument("--gemm MxKxN and --type int8|bf16");
     }
     if (vm.count("model-log") != 0U) {
@@ -100,7 +99,8 @@ int demo_command(const Arguments& args) {
     std::cout << "demo: starting the model and QEMU; the guest boots in a few seconds" << std::endl;
     const auto start = std::chrono::steady_clock::now();
     const int status = run_guest(o);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     // "gemm 256x256x256 int8 on 0000:01:00.1: verified; simulated 33.11 us per command
     //  (39749 cycles), 1.013 TOPS; wall 24.4 ms for 1 command"
@@ -119,7 +119,8 @@ int demo_command(const Arguments& args) {
                         ok ? "verified" : "WRONG", g[5].str().c_str(), g[6].str().c_str(),
                         g[7].str().c_str(), g[8].str().c_str());
         } else {
-            std::printf("%-4u %-14s %-10s %s\n", vf, "?", "FAILED", text.empty() ? "(no result)" : text.c_str());
+            std::printf("%-4u %-14s %-10s %s\n", vf, "?", "FAILED",
+                        text.empty() ? "(no result)" : text.c_str());
         }
     }
     std::printf("\n%u of %u VFs verified their GEMM %s %s; the whole run (boot, driver, SR-IOV, "

@@ -1,9 +1,9 @@
 // `aie4sim guest`: boots a Linux guest against the model and runs commands in it.
 #include "apps/commands.h"
 #include "apps/guest_launcher.h"
+#include "apps/model_setup.h"
 
 #include <boost/program_options.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -25,8 +25,8 @@ int guest_command(const Arguments& args) {
     po::options_description options(
         "aie4sim guest: boot a Linux guest in QEMU against the model, run commands as root,\n"
         "stream the console, and exit with the commands' status");
-    options.add_options()("help", "show this help")(
-        "config", po::value(&o.config_file), "device description (JSON) for the model")(
+    options.add_options()("help", "show this help")("config", po::value(&o.config_file),
+                                                    "device description (JSON) for the model")(
         "exec", po::value(&exec), "shell commands to run in the guest after boot")(
         "script", po::value(&script_file), "a shell script to run in the guest after boot")(
         "time", po::value(&time)->default_value("free"),
@@ -38,8 +38,8 @@ int guest_command(const Arguments& args) {
         "model-log", po::value(&model_log), "keep the model's log in this file")(
         "run-dir", po::value(&run_dir), "folder for the run's files (default: a new temp folder)")(
         "keep", po::bool_switch(&o.keep_run_dir), "keep the run folder")(
-        "memory", po::value(&o.memory_mb)->default_value(2048), "guest memory (MiB)")(
-        "cpus", po::value(&o.cpus)->default_value(1), "guest CPUs")(
+        "memory", po::value(&o.memory_mb)->default_value(2048),
+        "guest memory (MiB)")("cpus", po::value(&o.cpus)->default_value(1), "guest CPUs")(
         "iommu", po::bool_switch(&o.iommu), "put a virtual Intel IOMMU in front of the device")(
         "carveout", po::value(&o.carveout)->default_value(o.carveout),
         "guest memory reserved for the driver's carveouts, SIZE@ADDR (\"none\" for none)")(
@@ -48,12 +48,9 @@ int guest_command(const Arguments& args) {
         "model-arg", po::value(&o.model_args), "an extra `aie4sim model` argument (repeatable)")(
         "quiet", "do not echo the guest console")("qemu", po::value(&qemu), "QEMU binary")(
         "kernel", po::value(&kernel), "guest kernel")("initramfs", po::value(&initramfs),
-                                                       "guest image");
+                                                      "guest image");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    po::notify(vm);
-    if (vm.count("help") != 0U) {
-        std::cout << options;
+    if (!parse_options(args, options, vm)) {
         return 0;
     }
     if (!exec.empty() == !script_file.empty()) {

@@ -3,10 +3,9 @@
 #include "apps/cpio_writer.h"
 
 #define BOOST_PROCESS_USE_STD_FS
+#include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -29,9 +28,13 @@ namespace {
 
 std::atomic<int> g_signal{0};
 
-void on_signal(int sig) { g_signal = sig; }
+void on_signal(int sig) {
+    g_signal = sig;
+}
 
-void say(const std::string& text) { std::cerr << "aie4sim guest: " << text << std::endl; }
+void say(const std::string& text) {
+    std::cerr << "aie4sim guest: " << text << std::endl;
+}
 
 std::string describe_exit(int native) {
     if (WIFSIGNALED(native)) {
@@ -67,26 +70,10 @@ void stop(bp::child& child) {
     }
 }
 
-std::string tail_of(const fs::path& file, std::size_t lines) {
-    std::ifstream in(file);
-    std::deque<std::string> last;
-    std::string line;
-    while (std::getline(in, line)) {
-        last.push_back(line);
-        if (last.size() > lines) {
-            last.pop_front();
-        }
-    }
-    std::string out;
-    for (const auto& l : last) {
-        out += "    " + l + "\n";
-    }
-    return out;
-}
-
 void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bool append) {
     std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
         throw std::runtime_error("cannot write " + path.string());
     }
@@ -94,9 +81,15 @@ void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bo
 
 std::vector<std::string> model_arguments(const GuestOptions& o, const fs::path& socket,
                                          const fs::path& log) {
-    std::vector<std::string> args = {"model", "--socket", "unix:" + socket.string(), "--time",
-                                     o.time == GuestTime::free ? "free" : "lockstep", "--log",
-                                     o.model_log_spec, "--log-file", log.string()};
+    std::vector<std::string> args = {"model",
+                                     "--socket",
+                                     "unix:" + socket.string(),
+                                     "--time",
+                                     o.time == GuestTime::free ? "free" : "lockstep",
+                                     "--log",
+                                     o.model_log_spec,
+                                     "--log-file",
+                                     log.string()};
     if (!o.config_file.empty()) {
         args.push_back("--config");
         args.push_back(o.config_file);
@@ -123,24 +116,22 @@ std::vector<std::string> qemu_arguments(const GuestOptions& o, const fs::path& s
     if (o.time != GuestTime::free) {
         device += ",quantum-ns=" + std::to_string(o.quantum_ns);
     }
-    std::vector<std::string> args = {
-        "-M", "q35", "-accel", "tcg", "-m", std::to_string(o.memory_mb), "-smp",
-        std::to_string(o.cpus), "-display", "none", "-vga", "none", "-serial", "stdio",
-        "-monitor", "none", "-nic", "none", "-no-reboot", "-kernel", o.artifacts.kernel.string(),
-        "-initrd", initrd.string(), "-append", append};
+    std::vector<std::string> args =
+        headless_guest_arguments("q35", o.memory_mb, o.cpus, o.artifacts.kernel, initrd, append);
     if (o.iommu) {
         // Before the PCI devices, so that they are behind it.
         args.insert(args.end(), {"-device", "intel-iommu"});
     }
-    args.insert(args.end(), {
-        // The endpoint sits behind a root port, as a discrete PCIe device would; the port
-        // reserves room for the VF BAR apertures that firmware does not assign.
-        "-device", "pcie-root-port,id=aie4sim_rp,chassis=1,slot=1,mem-reserve=256M",
-        "-device", device});
+    args.insert(args.end(),
+                {// The endpoint sits behind a root port, as a discrete PCIe device would; the port
+                 // reserves room for the VF BAR apertures that firmware does not assign.
+                 "-device", "pcie-root-port,id=aie4sim_rp,chassis=1,slot=1,mem-reserve=256M",
+                 "-device", device});
     if (o.time == GuestTime::deterministic) {
         // Virtual time counts instructions and never waits for the host: the same guest
         // script then yields the same model-side event order and simulated times.
-        args.insert(args.end(), {"-icount", "shift=4,sleep=off", "-rtc", "clock=vm,base=2026-01-01"});
+        args.insert(args.end(),
+                    {"-icount", "shift=4,sleep=off", "-rtc", "clock=vm,base=2026-01-01"});
     }
     args.insert(args.end(), o.qemu_args.begin(), o.qemu_args.end());
     return args;
@@ -152,7 +143,8 @@ void check_carveout(const std::string& carveout) {
     }
     const auto at = carveout.find('@');
     char* end = nullptr;
-    const std::uint64_t size = at == std::string::npos ? 0 : std::strtoull(carveout.c_str(), &end, 0);
+    const std::uint64_t size =
+        at == std::string::npos ? 0 : std::strtoull(carveout.c_str(), &end, 0);
     const bool size_ok = at != std::string::npos && end == carveout.c_str() + at;
     const std::uint64_t address = size_ok ? std::strtoull(carveout.c_str() + at + 1, &end, 0) : 0;
     if (!size_ok || *end != '\0' || size == 0 || (size & 0xFFF) != 0 || (address & 0xFFF) != 0) {
@@ -217,13 +209,15 @@ int run_guest(const GuestOptions& o) {
                     bp::extend::on_exec_setup = DieWithParent{});
     // QEMU connects when the model listens: wait for its socket.
     const auto listen_deadline = Clock::now() + std::chrono::seconds(60);
-    while (!fs::exists(socket) && model.running() && Clock::now() < listen_deadline && g_signal == 0) {
+    while (!fs::exists(socket) && model.running() && Clock::now() < listen_deadline &&
+           g_signal == 0) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!model.running() || !fs::exists(socket)) {
         stop(model);
         say(std::string("the model failed to start: it ") +
-            (model.running() ? "did not listen within 60 s" : describe_exit(model.native_exit_code())));
+            (model.running() ? "did not listen within 60 s"
+                             : describe_exit(model.native_exit_code())));
         std::cerr << tail_of(run / "model.out", 20) << tail_of(model_log, 20);
         return kExitInfrastructure;
     }
@@ -265,7 +259,8 @@ int run_guest(const GuestOptions& o) {
     int status = kExitInfrastructure;
     for (;;) {
         if (g_signal != 0) {
-            say("interrupted (signal " + std::to_string(g_signal.load()) + "): stopping QEMU and the model");
+            say("interrupted (signal " + std::to_string(g_signal.load()) +
+                "): stopping QEMU and the model");
             stop(qemu);
             stop(model);
             status = kExitInterrupted;
@@ -286,8 +281,7 @@ int run_guest(const GuestOptions& o) {
             }
             stop(qemu);
             say("the model process " + describe_exit(model.native_exit_code()) +
-                " while the guest was running; QEMU " +
-                describe_exit(qemu.native_exit_code()));
+                " while the guest was running; QEMU " + describe_exit(qemu.native_exit_code()));
             std::cerr << "  end of the model's log (" << model_log.string() << "):\n"
                       << tail_of(model_log, 12);
             status = kExitInfrastructure;
@@ -352,6 +346,54 @@ int run_guest(const GuestOptions& o) {
         }
     }
     return status;
+}
+
+std::vector<std::string> headless_guest_arguments(const std::string& machine, unsigned memory_mb,
+                                                  unsigned cpus, const fs::path& kernel,
+                                                  const fs::path& initrd,
+                                                  const std::string& append) {
+    return {"-M",
+            machine,
+            "-accel",
+            "tcg",
+            "-m",
+            std::to_string(memory_mb),
+            "-smp",
+            std::to_string(cpus),
+            "-display",
+            "none",
+            "-vga",
+            "none",
+            "-serial",
+            "stdio",
+            "-monitor",
+            "none",
+            "-nic",
+            "none",
+            "-no-reboot",
+            "-kernel",
+            kernel.string(),
+            "-initrd",
+            initrd.string(),
+            "-append",
+            append};
+}
+
+std::string tail_of(const fs::path& file, std::size_t lines) {
+    std::ifstream in(file);
+    std::deque<std::string> last;
+    std::string line;
+    while (std::getline(in, line)) {
+        last.push_back(line);
+        if (last.size() > lines) {
+            last.pop_front();
+        }
+    }
+    std::string out;
+    for (const auto& l : last) {
+        out += "    " + l + "\n";
+    }
+    return out;
 }
 
 } // namespace aie4sim::apps

@@ -54,4 +54,16 @@ int run_guest(const GuestOptions& options);
 void make_guest_initrd(const std::filesystem::path& initramfs, const std::string& script,
                        const std::filesystem::path& out);
 
+// The QEMU options every guest run here shares: a headless TCG machine with no network and
+// its console on stdio, booting `kernel` and `initrd` with the command line `append`.
+std::vector<std::string> headless_guest_arguments(const std::string& machine, unsigned memory_mb,
+                                                  unsigned cpus,
+                                                  const std::filesystem::path& kernel,
+                                                  const std::filesystem::path& initrd,
+                                                  const std::string& append);
+
+// The last `lines` lines of a text file, each indented by four spaces: what a failure message
+// quotes of a log.
+std::string tail_of(const std::filesystem::path& file, std::size_t lines);
+
 } // namespace aie4sim::apps

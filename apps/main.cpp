@@ -1,11 +1,10 @@
 // aie4sim: the emulator's command line.
 #include "apps/commands.h"
 
-#include <systemc>
-
 #include <cstdlib>
-#include <stdlib.h>
 #include <iostream>
+#include <stdlib.h>
+#include <systemc>
 
 namespace {
 

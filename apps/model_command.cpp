@@ -1,16 +1,16 @@
 // `aie4sim model`: the device model as a process of its own, serving one QEMU.
 #include "apps/commands.h"
+#include "apps/model_setup.h"
 #include "common/config_node.h"
 #include "common/log.h"
 #include "cosim/bridge/bridge.h"
 #include "models/aie4_device.h"
 
 #include <boost/program_options.hpp>
-#include <systemc>
-
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <systemc>
 
 namespace aie4sim::apps {
 
@@ -32,17 +32,14 @@ int model_command(const Arguments& args) {
         "time", po::value(&time_mode)->default_value("free"),
         "free: the model runs ahead freely; lockstep: it follows QEMU's SYNC (deterministic "
         "with QEMU -icount)")("log", po::value(&log_spec)->default_value("info"),
-                               "log level, with per-category overrides: info,sriov=debug")(
+                              "log level, with per-category overrides: info,sriov=debug")(
         "log-file", po::value(&log_file)->default_value(""), "write the log here (default stderr)")(
         "spin-us", po::value(&spin_us)->default_value(300),
         "microseconds to busy-poll for QEMU before sleeping");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << options;
+    if (!parse_options(args, options, vm)) {
         return 0;
     }
-    po::notify(vm);
     if (time_mode != "free" && time_mode != "lockstep") {
         throw std::invalid_argument("--time must be free or lockstep");
     }
@@ -55,39 +52,32 @@ int model_command(const Arguments& args) {
         }
         common::log_set_sink(&log_stream);
     }
-    common::log_configure(log_spec);
-    common::log_set_time_source([] {
-        std::ostringstream os;
-        os << sc_core::sc_time_stamp();
-        return os.str();
-    });
-
-    models::DeviceConfig config;
-    try {
-        config = models::load_device_config(config_file);
-    } catch (const common::ConfigError& e) {
-        std::cerr << "aie4sim model: " << e.what() << "\n";
+    configure_model_log(log_spec);
+    const auto loaded = load_config_or_report("model", config_file);
+    if (!loaded) {
         return 2;
     }
+    const models::DeviceConfig& config = *loaded;
     cosim::BridgeOptions bridge_options;
     bridge_options.listen = cosim::parse_listen_address(socket);
-    bridge_options.mode = time_mode == "lockstep" ? cosim::TimeMode::lockstep : cosim::TimeMode::free;
+    bridge_options.mode =
+        time_mode == "lockstep" ? cosim::TimeMode::lockstep : cosim::TimeMode::free;
     bridge_options.idle_spin = std::chrono::microseconds(spin_us);
 
     models::Aie4Device device("aie4", config);
     cosim::Bridge bridge("bridge", device.endpoint(), bridge_options);
-    AIE4SIM_LOG(info, "model", "AIE4 device from " << config.origin << ": PF "
-                                                   << std::hex << config.pf.identity.vendor_id
-                                                   << ":" << config.pf.identity.device_id
-                                                   << std::dec << ", " << config.sriov.total_vfs
-                                                   << " VFs");
+    AIE4SIM_LOG(info, "model",
+                "AIE4 device from "
+                    << config.origin << ": PF " << std::hex << config.pf.identity.vendor_id << ":"
+                    << config.pf.identity.device_id << std::dec << ", " << config.sriov.total_vfs
+                    << " VFs");
     const int status = bridge.run();
     const cosim::BridgeCounters& c = bridge.counters();
-    AIE4SIM_LOG(info, "model", "served " << c.config_reads << " config reads, " << c.config_writes
-                                         << " config writes, " << c.mmio_reads << " MMIO reads, "
-                                         << c.mmio_writes << " MMIO writes, " << c.dma_reads
-                                         << " DMA reads, " << c.dma_writes << " DMA writes ("
-                                         << c.dma_bytes << " bytes), " << c.msis << " MSI-X");
+    AIE4SIM_LOG(info, "model",
+                "served " << c.config_reads << " config reads, " << c.config_writes
+                          << " config writes, " << c.mmio_reads << " MMIO reads, " << c.mmio_writes
+                          << " MMIO writes, " << c.dma_reads << " DMA reads, " << c.dma_writes
+                          << " DMA writes (" << c.dma_bytes << " bytes), " << c.msis << " MSI-X");
     return status;
 }
 

@@ -2,6 +2,7 @@
 // device's own interfaces (configuration space, PSP/SMU, mailboxes, host queues, doorbells,
 // MSI-X) on simulated host memory, and every VF runs a GEMM at the same time.
 #include "apps/commands.h"
+#include "apps/model_setup.h"
 #include "common/config_node.h"
 #include "common/log.h"
 #include "models/aie4_device.h"
@@ -11,13 +12,12 @@
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
-#include <systemc>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <systemc>
 
 namespace aie4sim::apps {
 
@@ -52,7 +52,9 @@ th::GemmSpec parse_gemm(const std::string& text) {
     return g;
 }
 
-double micros(const sc_core::sc_time& t) { return t.to_seconds() * 1e6; }
+double micros(const sc_core::sc_time& t) {
+    return t.to_seconds() * 1e6;
+}
 
 } // namespace
 
@@ -68,32 +70,22 @@ int run_command(const Arguments& args) {
         "interfaces the driver uses, and each VF runs a GEMM, all at the same time");
     options.add_options()("help", "show this help")(
         "config", po::value(&config_file), "device description (JSON); built-in AIE4 defaults")(
-        "vfs", po::value(&vfs)->default_value(0), "VFs to enable (0: TotalVFs)")(
-        "gemm", po::value(&gemm_text)->default_value("256x256x256"),
-        "the GEMM each VF runs: MxKxN[:int8|bf16]")(
+        "vfs", po::value(&vfs)->default_value(0),
+        "VFs to enable (0: TotalVFs)")("gemm", po::value(&gemm_text)->default_value("256x256x256"),
+                                       "the GEMM each VF runs: MxKxN[:int8|bf16]")(
         "policy", po::value(&policy), "override the scheduling policy: time_sharing | spatial")(
         "json", po::value(&json_path), "also write the results as JSON here")(
         "log", po::value(&log_spec)->default_value("warn"), "the model's log levels");
     po::variables_map vm;
-    po::store(po::command_line_parser(args).options(options).run(), vm);
-    if (vm.count("help") != 0U) {
-        std::cout << options;
+    if (!parse_options(args, options, vm)) {
         return 0;
     }
-    po::notify(vm);
-    common::log_configure(log_spec);
-    common::log_set_time_source([] {
-        std::ostringstream os;
-        os << sc_core::sc_time_stamp();
-        return os.str();
-    });
-    models::DeviceConfig config;
-    try {
-        config = models::load_device_config(config_file);
-    } catch (const common::ConfigError& e) {
-        std::cerr << "aie4sim run: " << e.what() << "\n";
+    configure_model_log(log_spec);
+    const auto loaded = load_config_or_report("run", config_file);
+    if (!loaded) {
         return 2;
     }
+    models::DeviceConfig config = *loaded;
     if (!policy.empty()) {
         if (policy != "time_sharing" && policy != "spatial") {
             throw std::invalid_argument("--policy must be time_sharing or spatial");
@@ -143,14 +135,16 @@ int run_command(const Arguments& args) {
     });
     const auto wall_start = std::chrono::steady_clock::now();
     sc_core::sc_start();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
     if (!failure.empty()) {
         std::cerr << "aie4sim run: the host model failed: " << failure << "\n";
         return 1;
     }
 
     const double clock_hz = config.aie.timing.clock_hz;
-    std::printf("aie4sim run: %u VFs, %s scheduling, %u-column array at %.0f MHz, each VF: GEMM %ux%ux%u %s\n",
+    std::printf("aie4sim run: %u VFs, %s scheduling, %u-column array at %.0f MHz, each VF: GEMM "
+                "%ux%ux%u %s\n",
                 vfs, models::policy_name(config.scheduler.policy), config.aie.geometry.columns,
                 clock_hz / 1e6, gemm.m, gemm.k, gemm.n,
                 gemm.type == th::GemmType::int8_int32 ? "int8" : "bf16");

@@ -332,23 +332,6 @@ std::string describe_exit(int native) {
     return "ended";
 }
 
-std::string last_lines(const fs::path& file, std::size_t n) {
-    std::ifstream in(file);
-    std::deque<std::string> last;
-    std::string line;
-    while (std::getline(in, line)) {
-        last.push_back(line);
-        if (last.size() > n) {
-            last.pop_front();
-        }
-    }
-    std::string out;
-    for (const auto& l : last) {
-        out += "    " + l + "\n";
-    }
-    return out;
-}
-
 RunResult run_stock(const Settings& s, ConsoleLog& console) {
     RunResult r;
     r.name = "stock";
@@ -389,38 +372,13 @@ RunResult run_stock(const Settings& s, ConsoleLog& console) {
         "pci-testdev,id=" + dev_id,
         "-object",
         "x-remote-object,id=aie4sim-robj0,devid=" + dev_id + ",fd=" + std::to_string(remote_end)};
-    const std::string mem = "2048";
-    const std::vector<std::string> guest_args = {
-        // The proxy sends the guest RAM's file descriptors to the remote: fd-backed RAM.
-        "-M",
-        "q35,memory-backend=mem",
-        "-object",
-        "memory-backend-memfd,id=mem,size=" + mem + "M",
-        "-accel",
-        "tcg",
-        "-m",
-        mem,
-        "-smp",
-        "1",
-        "-display",
-        "none",
-        "-vga",
-        "none",
-        "-serial",
-        "stdio",
-        "-monitor",
-        "none",
-        "-nic",
-        "none",
-        "-no-reboot",
-        "-kernel",
-        artifacts.kernel.string(),
-        "-initrd",
-        initrd.string(),
-        "-append",
-        "console=ttyS0 panic=-1 quiet aie4sim.payload=required",
-        "-device",
-        "x-pci-proxy-dev,id=" + dev_id + ",fd=" + std::to_string(guest_end)};
+    // The proxy sends the guest RAM's file descriptors to the remote: fd-backed RAM.
+    std::vector<std::string> guest_args =
+        apps::headless_guest_arguments("q35,memory-backend=mem", 2048, 1, artifacts.kernel, initrd,
+                                       "console=ttyS0 panic=-1 quiet aie4sim.payload=required");
+    guest_args.insert(guest_args.end(),
+                      {"-object", "memory-backend-memfd,id=mem,size=2048M", "-device",
+                       "x-pci-proxy-dev,id=" + dev_id + ",fd=" + std::to_string(guest_end)});
 
     r.load_before = load_1min();
     const auto t0 = Clock::now();
@@ -505,7 +463,7 @@ RunResult run_stock(const Settings& s, ConsoleLog& console) {
             const int native = remote->native_exit_code();
             r.status = apps::kExitInfrastructure;
             r.problem = "the remote QEMU " + describe_exit(native) +
-                        " while the guest was running:\n" + last_lines(remote_log, 10);
+                        " while the guest was running:\n" + apps::tail_of(remote_log, 10);
             break;
         }
         if (Clock::now() > deadline) {

@@ -12,15 +12,14 @@
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
-#include <systemc>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
-#include <tlm_utils/tlm_quantumkeeper.h>
-
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <systemc>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
 
 using namespace aie4sim;
 namespace po = boost::program_options;
@@ -36,7 +35,7 @@ struct RegisterBlock : sc_core::sc_module {
     tlm_utils::simple_target_socket<RegisterBlock> socket;
     std::uint32_t regs[1024] = {};
     sc_core::sc_time latency;
-    RegisterBlock(const sc_core::sc_module_name& n, sc_core::sc_time l)
+    RegisterBlock(const sc_core::sc_module_name& n, const sc_core::sc_time& l)
         : sc_core::sc_module(n), socket("socket"), latency(l) {
         socket.register_b_transport(this, &RegisterBlock::b_transport);
     }
@@ -132,7 +131,7 @@ struct Driver : sc_core::sc_module {
     }
 };
 
-Result run_once(std::uint64_t count, bool decoupled, bool mmio, sc_core::sc_time quantum) {
+Result run_once(std::uint64_t count, bool decoupled, bool mmio, const sc_core::sc_time& quantum) {
     sc_core::sc_curr_simcontext = new sc_core::sc_simcontext();
     sc_core::sc_default_global_context = sc_core::sc_curr_simcontext;
     tlm_utils::tlm_quantumkeeper::set_global_quantum(quantum);

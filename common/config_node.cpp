@@ -1,10 +1,9 @@
 #include "common/config_node.h"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
-
-#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -50,8 +49,8 @@ boost::json::value parse_config_text(std::string_view text, std::string_view ori
     }
     if (ec) {
         std::ostringstream msg;
-        msg << "config: " << origin << ": line " << line_of(text, consumed)
-            << ": not valid JSON (" << ec.message() << ")";
+        msg << "config: " << origin << ": line " << line_of(text, consumed) << ": not valid JSON ("
+            << ec.message() << ")";
         throw ConfigError(msg.str());
     }
     boost::json::value document = parser.release();
@@ -86,9 +85,13 @@ const boost::json::value* ConfigNode::find(std::string_view key) const {
     return it == object_->end() ? nullptr : &it->value();
 }
 
-bool ConfigNode::has(std::string_view key) const { return find(key) != nullptr; }
+bool ConfigNode::has(std::string_view key) const {
+    return find(key) != nullptr;
+}
 
-std::string ConfigNode::field(std::string_view key) const { return join_path(path_, key); }
+std::string ConfigNode::field(std::string_view key) const {
+    return join_path(path_, key);
+}
 
 void ConfigNode::fail(std::string_view key, std::string_view message) const {
     throw ConfigError("config: " + field(key) + ": " + std::string(message));
@@ -187,8 +190,7 @@ std::int64_t ConfigNode::get_int(std::string_view key, std::int64_t fallback, st
     return out;
 }
 
-double ConfigNode::get_double(std::string_view key, double fallback, double min,
-                              double max) const {
+double ConfigNode::get_double(std::string_view key, double fallback, double min, double max) const {
     const boost::json::value* v = find(key);
     if (v == nullptr) {
         return fallback;

@@ -4,7 +4,6 @@
 // rather than silently ignored (a typo must not fall back to a default).
 
 #include <boost/json/value.hpp>
-
 #include <cstdint>
 #include <initializer_list>
 #include <stdexcept>

@@ -1,8 +1,8 @@
 #include "common/log.h"
 
+#include <algorithm>
 #include <atomic>
 #include <iostream>
-#include <algorithm>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -48,8 +48,8 @@ const char* level_name(LogLevel level) {
 } // namespace
 
 LogLevel parse_log_level(std::string_view name) {
-    for (LogLevel l : {LogLevel::off, LogLevel::error, LogLevel::warn, LogLevel::info, LogLevel::debug,
-                       LogLevel::trace}) {
+    for (LogLevel l : {LogLevel::off, LogLevel::error, LogLevel::warn, LogLevel::info,
+                       LogLevel::debug, LogLevel::trace}) {
         if (name == level_name(l)) {
             return l;
         }
@@ -121,8 +121,8 @@ void log_write(LogLevel level, std::string_view category, const std::string& mes
     LogState& s = state();
     std::lock_guard<std::mutex> lock(s.mutex);
     std::ostream& out = s.sink != nullptr ? *s.sink : std::cerr;
-    out << '[' << (s.time_source ? s.time_source() : std::string("-")) << "] "
-        << level_name(level) << ' ' << category << ": " << message << '\n';
+    out << '[' << (s.time_source ? s.time_source() : std::string("-")) << "] " << level_name(level)
+        << ' ' << category << ": " << message << '\n';
     out.flush();
 }
 

@@ -31,6 +31,7 @@ LogLevel parse_log_level(std::string_view name); // throws std::invalid_argument
     do {                                                                                           \
         if (::aie4sim::common::log_enabled(::aie4sim::common::LogLevel::level, category)) {        \
             std::ostringstream aie4sim_log_line_;                                                  \
+            /* NOLINTNEXTLINE(bugprone-macro-parentheses): expr is a << chain */                   \
             aie4sim_log_line_ << expr;                                                             \
             ::aie4sim::common::log_write(::aie4sim::common::LogLevel::level, category,             \
                                          aie4sim_log_line_.str());                                 \

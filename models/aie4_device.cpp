@@ -22,8 +22,8 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
         return vf_columns(config_.scheduler, vf, total_vfs, config_.aie.geometry.columns);
     };
     firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
-                                           config_.aie.geometry, columns_of,
-                                           layout::kDoorbellBase, layout::kDoorbellStride);
+                                           config_.aie.geometry, columns_of, layout::kDoorbellBase,
+                                           layout::kDoorbellStride);
     firmware_->pf_dma.bind(functions_[0].dma->in);
     psp_ = std::make_unique<Psp>("psp", *firmware_, config_.firmware.psp_command_time);
     psp_->dma.bind(functions_[0].dma->in);
@@ -62,8 +62,9 @@ void Aie4Device::build_function(pcie::Function& function, FunctionBlocks& blocks
     blocks.dma->out.bind(function.dma_in);
 
     blocks.sram = std::make_unique<SparseMemory>((prefix + "_sram").c_str(), layout::kSramSize);
-    blocks.mailbox = std::make_unique<Mailbox>((prefix + "_mailbox").c_str(), function, *blocks.sram,
-                                               MailboxLayout{}, config_.firmware.message_time);
+    blocks.mailbox =
+        std::make_unique<Mailbox>((prefix + "_mailbox").c_str(), function, *blocks.sram,
+                                  MailboxLayout{}, config_.firmware.message_time);
     blocks.bar0 = std::make_unique<BarRouter>((prefix + "_bar0").c_str(), bars[0].size);
     function.app_bar(0).bind(blocks.bar0->target);
     blocks.bar0->map(layout::kMailboxRegisters, kMailboxRegisterWindow, "mailbox")
@@ -78,21 +79,21 @@ void Aie4Device::build_function(pcie::Function& function, FunctionBlocks& blocks
     const std::uint32_t doorbell_bytes = config_.firmware.max_contexts * layout::kDoorbellStride;
     blocks.doorbells =
         std::make_unique<Doorbells>((prefix + "_doorbells").c_str(), layout::kDoorbellBase);
-    blocks.bar2->map(layout::kDoorbellBase, doorbell_bytes, "doorbells").bind(blocks.doorbells->target);
-    blocks.doorbells->on_ring(
-        [this, index](std::uint32_t offset, std::uint32_t value) { doorbell(index, offset, value); });
-
-    // An FLR resets the function's device-side blocks; its firmware state is the firmware's.
-    function.on_reset([&blocks](pcie::ResetKind) { blocks.test->reset(); });
+    blocks.bar2->map(layout::kDoorbellBase, doorbell_bytes, "doorbells")
+        .bind(blocks.doorbells->target);
+    blocks.doorbells->on_ring([this, index](std::uint32_t offset, std::uint32_t value) {
+        doorbell(index, offset, value);
+    });
 }
 
 void Aie4Device::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
     const HwContext* context = firmware_->context_at_doorbell(function, offset);
-    AIE4SIM_LOG(info, "doorbell", (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
-                                      << " doorbell at BAR2+0x" << std::hex << offset << std::dec
-                                      << " rung with " << value
-                                      << (context != nullptr ? " (context " + std::to_string(context->id) + ")"
-                                                             : std::string(" (no context owns it)")));
+    AIE4SIM_LOG(info, "doorbell",
+                (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
+                    << " doorbell at BAR2+0x" << std::hex << offset << std::dec << " rung with "
+                    << value
+                    << (context != nullptr ? " (context " + std::to_string(context->id) + ")"
+                                           : std::string(" (no context owns it)")));
     for (const auto& listener : doorbell_listeners_) {
         listener(function, offset, value);
     }

@@ -24,10 +24,9 @@
 #include "models/test_block.h"
 #include "sriov/endpoint.h"
 
-#include <systemc>
-
 #include <functional>
 #include <memory>
+#include <systemc>
 #include <vector>
 
 namespace aie4sim::models {
@@ -48,7 +47,9 @@ public:
     [[nodiscard]] DmaMux& dma(unsigned function) { return *functions_.at(function).dma; }
     // Called for every doorbell write: function, BAR2 offset, value.
     using DoorbellListener = std::function<void(unsigned, std::uint32_t, std::uint32_t)>;
-    void on_doorbell(DoorbellListener listener) { doorbell_listeners_.push_back(std::move(listener)); }
+    void on_doorbell(DoorbellListener listener) {
+        doorbell_listeners_.push_back(std::move(listener));
+    }
 
 private:
     struct FunctionBlocks {

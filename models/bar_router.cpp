@@ -11,15 +11,15 @@ BarRouter::BarRouter(const sc_core::sc_module_name& name, std::uint64_t size)
 
 BarRouter::~BarRouter() = default;
 
-tlm_utils::simple_initiator_socket<BarRouter>& BarRouter::map(std::uint64_t offset,
-                                                              std::uint64_t size,
-                                                              const std::string& block) {
+tlm_utils::simple_initiator_socket<BarRouter>&
+BarRouter::map(std::uint64_t offset, std::uint64_t size, const std::string& block) {
     if (size == 0 || offset + size > size_) {
         throw std::invalid_argument(std::string(name()) + ": " + block + " does not fit the BAR");
     }
     for (const Range& r : ranges_) {
         if (offset < r.offset + r.size && r.offset < offset + size) {
-            throw std::invalid_argument(std::string(name()) + ": " + block + " overlaps " + r.block);
+            throw std::invalid_argument(std::string(name()) + ": " + block + " overlaps " +
+                                        r.block);
         }
     }
     ranges_.push_back(Range{offset, size, block,

@@ -3,14 +3,13 @@
 // offsets relative to the range. An access that falls in no range, or straddles two, completes
 // with an address error (the function then reports an Unsupported Request).
 
+#include <cstdint>
+#include <memory>
+#include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <cstdint>
-#include <memory>
-#include <string>
 #include <vector>
 
 namespace aie4sim::models {

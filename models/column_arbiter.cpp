@@ -18,7 +18,8 @@ bool ColumnArbiter::grantable(const Waiting& w) const {
         if (earlier.ticket == w.ticket) {
             return true;
         }
-        const bool overlap = earlier.first < w.first + w.count && w.first < earlier.first + earlier.count;
+        const bool overlap =
+            earlier.first < w.first + w.count && w.first < earlier.first + earlier.count;
         if (overlap) {
             return false;
         }

@@ -3,10 +3,9 @@
 // served: a request is granted when its columns are free and no earlier waiting request needs
 // any of them, so no VF can be starved by a stream of requests that overlap it only partly.
 
-#include <systemc>
-
 #include <cstdint>
 #include <deque>
+#include <systemc>
 #include <vector>
 
 namespace aie4sim::models {

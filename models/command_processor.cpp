@@ -1,14 +1,16 @@
 #include "models/command_processor.h"
 
 #include "aie_tiles/format/control_code_format.h"
+#include "common/hex.h"
 #include "common/log.h"
+#include "models/device_config.h"
 
 #include <cstring>
 
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "cmd";
+constexpr const char* kLog = "cmd";
 constexpr std::size_t kMaxControlCode = 4u << 20;
 constexpr std::size_t kMaxArguments = 256;
 } // namespace
@@ -49,6 +51,7 @@ void CommandProcessor::context_created(const HwContext& context) {
     }
     auto c = std::make_shared<Context>();
     c->info = context;
+    c->owner = next_owner_++;
     contexts_[context.function].push_back(c);
 }
 
@@ -70,8 +73,10 @@ void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::ui
     if (function == 0 || function >= contexts_.size()) {
         return;
     }
+    // Any write in the context's doorbell page rings it, as the firmware's log says.
+    const std::uint32_t page = offset & ~(layout::kDoorbellStride - 1);
     for (auto& c : contexts_[function]) {
-        if (c->info.doorbell_offset == offset) {
+        if (c->info.doorbell_offset == page) {
             c->kicked = true;
             work_[function]->notify(sc_core::SC_ZERO_TIME);
             return;
@@ -84,8 +89,8 @@ std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context
     if (p == nullptr) {
         return std::nullopt;
     }
-    const ColumnRange slice = vf_columns(scheduler_, context.function, endpoint_.total_vfs(),
-                                         array_.geometry().columns);
+    const ColumnRange slice =
+        vf_columns(scheduler_, context.function, endpoint_.total_vfs(), array_.geometry().columns);
     return ColumnRange{slice.first + p->col_start, p->col_count};
 }
 
@@ -121,8 +126,8 @@ std::shared_ptr<CommandProcessor::Context> CommandProcessor::next_ready(unsigned
 void CommandProcessor::fail_context(Context& c, const std::string& why) {
     c.failed = true;
     c.kicked = false;
-    AIE4SIM_LOG(error, kLog, name_of(c) << ": " << why
-                                        << "; the context takes no more commands (destroy it)");
+    AIE4SIM_LOG(error, kLog,
+                name_of(c) << ": " << why << "; the context takes no more commands (destroy it)");
 }
 
 void CommandProcessor::engine(unsigned vf) {
@@ -143,7 +148,7 @@ bool CommandProcessor::serve_one(Context& c) {
     const unsigned vf = c.info.function;
     hq::Header header{};
     if (!dma(vf, false, c.info.host_queue, &header, sizeof header)) {
-        fail_context(c, "cannot read the queue header at 0x" + std::to_string(c.info.host_queue));
+        fail_context(c, "cannot read the queue header at " + common::hex(c.info.host_queue));
         return false;
     }
     const std::uint32_t capacity = header.capacity;
@@ -154,16 +159,18 @@ bool CommandProcessor::serve_one(Context& c) {
     }
     if (header.write_index < c.consumed || header.write_index - c.consumed > capacity) {
         fail_context(c, "write_index " + std::to_string(header.write_index) +
-                            " is not within the queue (read_index " + std::to_string(c.consumed) + ")");
+                            " is not within the queue (read_index " + std::to_string(c.consumed) +
+                            ")");
         return false;
     }
     if (header.write_index == c.consumed) {
         return false;
     }
     hq::Packet packet{};
-    const std::uint64_t slot = header.data_address + (c.consumed & (capacity - 1)) * hq::kPacketSize;
+    const std::uint64_t slot =
+        header.data_address + (c.consumed & (capacity - 1)) * hq::kPacketSize;
     if (!dma(vf, false, slot, &packet, sizeof packet)) {
-        fail_context(c, "cannot read the packet at 0x" + std::to_string(slot));
+        fail_context(c, "cannot read the packet at " + common::hex(slot));
         return false;
     }
     wait(scheduler_.dispatch);
@@ -215,16 +222,18 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet
     }
     std::uint8_t head[tiles::cc::kHeaderBytes] = {};
     if (!dma(vf, false, code_address, head, sizeof head)) {
-        return refuse("cannot read the control code at 0x" + std::to_string(code_address));
+        return refuse("cannot read the control code at " + common::hex(code_address));
     }
     std::uint32_t size = 0;
     std::memcpy(&size, head + 12, 4);
-    if (size < tiles::cc::kHeaderBytes || size > kMaxControlCode || (declared != 0 && size > declared)) {
+    if (size < tiles::cc::kHeaderBytes || size > kMaxControlCode ||
+        (declared != 0 && size > declared)) {
         return refuse("control code of " + std::to_string(size) + " bytes");
     }
     std::vector<std::uint8_t> code(size);
     std::memcpy(code.data(), head, sizeof head);
-    if (size > sizeof head && !dma(vf, false, code_address + sizeof head, code.data() + sizeof head, size - sizeof head)) {
+    if (size > sizeof head && !dma(vf, false, code_address + sizeof head, code.data() + sizeof head,
+                                   size - sizeof head)) {
         return refuse("cannot read the control code");
     }
     const std::size_t arguments = packet.args_len / 8;
@@ -242,8 +251,7 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet
         return refuse("the context's partition is gone");
     }
     // Wait for the columns; a new owner finds them cleared (nothing of the last one leaks).
-    const std::uint64_t owner = (std::uint64_t{vf} << 32) | c.info.id;
-    if (arbiter_.acquire(columns->first, columns->count, owner)) {
+    if (arbiter_.acquire(columns->first, columns->count, c.owner)) {
         wait(scheduler_.context_switch);
         array_.reset_columns(columns->first, columns->count);
     }
@@ -294,13 +302,15 @@ void CommandProcessor::complete(Context& c, const hq::Packet& packet, const Outc
     s.busy += outcome.end - outcome.start;
     s.last_end = outcome.end;
     if (ok) {
-        AIE4SIM_LOG(info, kLog, name_of(c) << ": command " << index << " completed in "
-                                           << (outcome.end - outcome.start) << " ("
-                                           << outcome.cycles << " array cycles)");
+        AIE4SIM_LOG(info, kLog,
+                    name_of(c) << ": command " << index << " completed in "
+                               << (outcome.end - outcome.start) << " (" << outcome.cycles
+                               << " array cycles)");
     } else {
-        AIE4SIM_LOG(warn, kLog, name_of(c) << ": command " << index << " failed ("
-                                           << tiles::control_code_status_name(outcome.status)
-                                           << "): " << outcome.error);
+        AIE4SIM_LOG(warn, kLog,
+                    name_of(c) << ": command " << index << " failed ("
+                               << tiles::control_code_status_name(outcome.status)
+                               << "): " << outcome.error);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);
 }

@@ -15,13 +15,12 @@
 #include "models/scheduler_config.h"
 #include "sriov/endpoint.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
 #include <memory>
 #include <optional>
 #include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
 namespace aie4sim::models {
@@ -56,6 +55,10 @@ public:
 private:
     struct Context {
         HwContext info;
+        // Who last used the array, as the arbiter sees it: unique for the model's lifetime,
+        // because context ids restart after an FLR or DESTROY_VFS and the array must still be
+        // cleared for the new context.
+        std::uint64_t owner = 0;
         std::uint64_t consumed = 0;
         bool kicked = false;
         bool failed = false;
@@ -89,6 +92,7 @@ private:
     std::vector<std::size_t> round_robin_;
     std::vector<std::unique_ptr<sc_core::sc_event>> work_;
     std::vector<VfStatistics> stats_;
+    std::uint64_t next_owner_ = 1;
 };
 
 } // namespace aie4sim::models

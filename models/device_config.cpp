@@ -8,7 +8,7 @@ using common::ConfigNode;
 
 namespace {
 
-constexpr std::uint64_t KiB = 1024;
+constexpr std::uint64_t kKiB = 1024;
 
 pcie::FunctionConfig default_pf() {
     pcie::FunctionConfig pf;
@@ -18,10 +18,10 @@ pcie::FunctionConfig default_pf() {
     pf.identity.class_code = 0x118000; // signal processing controller, other
     pf.identity.subsystem_vendor_id = 0x1022;
     pf.identity.subsystem_id = 0x17F2;
-    pf.bars[0] = {64 * KiB, true, false};  // mailbox registers, MSI-X table and PBA
-    pf.bars[2] = {512 * KiB, true, false}; // SRAM: mailbox_info, rings, doorbells
-    pf.bars[4] = {64 * KiB, false, false}; // PSP (MPASP) aperture
-    pf.bars[5] = {64 * KiB, false, false}; // SMU (MP1) aperture
+    pf.bars[0] = {64 * kKiB, true, false};  // mailbox registers, MSI-X table and PBA
+    pf.bars[2] = {512 * kKiB, true, false}; // SRAM: mailbox_info, rings, doorbells
+    pf.bars[4] = {64 * kKiB, false, false}; // PSP (MPASP) aperture
+    pf.bars[5] = {64 * kKiB, false, false}; // SMU (MP1) aperture
     pf.msix = {8, 0, 0x8000, 0, 0x9000};
     pf.ari = true;
     return pf;
@@ -35,8 +35,8 @@ sriov::SriovConfig default_sriov() {
     s.ari_routing = {1, 1};
     s.vf.identity.revision = 0x10;
     s.vf.identity.subsystem_id = 0x17F3;
-    s.vf.bars[0] = {64 * KiB, true, false};
-    s.vf.bars[2] = {512 * KiB, true, false};
+    s.vf.bars[0] = {64 * kKiB, true, false};
+    s.vf.bars[2] = {512 * kKiB, true, false};
     s.vf.msix = {8, 0, 0x8000, 0, 0x9000};
     s.vf.power_management = false;
     return s;
@@ -76,7 +76,8 @@ void validate_device_config(const DeviceConfig& c) {
         const char* path;
         const pcie::BarLayout& bars;
         const pcie::MsixConfig& msix;
-    } functions[] = {{"pcie", c.pf.bars, c.pf.msix}, {"sriov.vf", c.sriov.vf.bars, c.sriov.vf.msix}};
+    } functions[] = {{"pcie", c.pf.bars, c.pf.msix},
+                     {"sriov.vf", c.sriov.vf.bars, c.sriov.vf.msix}};
     for (const auto& f : functions) {
         const std::string bars = std::string(f.path) + (f.path[0] == 'p' ? ".bars" : "_bars");
         if (f.bars[0].size < 0x10000) {
@@ -84,10 +85,9 @@ void validate_device_config(const DeviceConfig& c) {
                                             "and the test block: at least 64 KiB");
         }
         if (f.bars[2].size < bar2_needed) {
-            reject(bars + "[index 2].size", "BAR2 holds the mailbox SRAM and " +
-                                                std::to_string(c.firmware.max_contexts) +
-                                                " doorbell pages: at least " +
-                                                std::to_string(bar2_needed) + " bytes");
+            reject(bars + "[index 2].size",
+                   "BAR2 holds the mailbox SRAM and " + std::to_string(c.firmware.max_contexts) +
+                       " doorbell pages: at least " + std::to_string(bar2_needed) + " bytes");
         }
         if (f.msix.vectors < 2) {
             reject(std::string(f.path) + (f.path[0] == 'p' ? ".msix.vectors" : "_msix.vectors"),

@@ -10,7 +10,6 @@
 #include "sriov/sriov_config.h"
 
 #include <boost/json/value.hpp>
-
 #include <string>
 
 namespace aie4sim::models {

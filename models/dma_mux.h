@@ -17,7 +17,8 @@ public:
         in;
     tlm_utils::simple_initiator_socket<DmaMux> out;
 
-    explicit DmaMux(const sc_core::sc_module_name& name) : sc_core::sc_module(name), in("in"), out("out") {
+    explicit DmaMux(const sc_core::sc_module_name& name)
+        : sc_core::sc_module(name), in("in"), out("out") {
         in.register_b_transport(this, &DmaMux::forward);
     }
 

@@ -9,11 +9,11 @@
 namespace aie4sim::models::hq {
 
 struct Header {
-    std::uint64_t read_index;  // written by the device: commands below it are complete
-    std::uint16_t major;       // 1
-    std::uint16_t minor;       // 0
-    std::uint32_t capacity;    // packet slots, a power of two
-    std::uint64_t write_index; // written by user space
+    std::uint64_t read_index;   // written by the device: commands below it are complete
+    std::uint16_t major;        // 1
+    std::uint16_t minor;        // 0
+    std::uint32_t capacity;     // packet slots, a power of two
+    std::uint64_t write_index;  // written by user space
     std::uint64_t data_address; // device address of capacity x 64-byte packets
 };
 static_assert(sizeof(Header) == 32, "host queue header");
@@ -23,18 +23,18 @@ inline constexpr std::uint32_t kPacketSize = 64;
 inline constexpr std::uint32_t kMaxCapacity = 256;
 
 struct Packet {
-    std::uint16_t reserved;        // 0
-    std::uint8_t opcode;           // kExecBuf
-    std::uint8_t chain_flag;       // 0: chains are not supported
-    std::uint16_t count;           // payload bytes (>= 24)
-    std::uint8_t distribute;       // 0
-    std::uint8_t indirect;         // 0
+    std::uint16_t reserved;          // 0
+    std::uint8_t opcode;             // kExecBuf
+    std::uint8_t chain_flag;         // 0: chains are not supported
+    std::uint16_t count;             // payload bytes (>= 24)
+    std::uint8_t distribute;         // 0
+    std::uint8_t indirect;           // 0
     std::uint64_t completion_signal; // device address of the command BO header word, or 0
     // exec_buf (direct form)
     std::uint32_t dtrace_buf_addr_low;
     std::uint32_t control_code_addr_low;
     std::uint32_t control_code_addr_high;
-    std::uint16_t args_len;        // bytes: one u64 device address per argument
+    std::uint16_t args_len; // bytes: one u64 device address per argument
     std::uint16_t dtrace_buf_addr_high;
     std::uint32_t args_addr_low;
     std::uint32_t args_addr_high;

@@ -17,8 +17,9 @@ void HostRouter::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& de
     auto* tag = trans.get_extension<tiles::HostRequesterExtension>();
     const unsigned function = tag != nullptr ? tag->tag : 0;
     if (tag == nullptr || function == 0 || function >= out_.size()) {
-        AIE4SIM_LOG(error, "array", "shim DMA at 0x" << std::hex << trans.get_address() << std::dec
-                                                     << " from columns owned by no VF: refused");
+        AIE4SIM_LOG(error, "array",
+                    "shim DMA at 0x" << std::hex << trans.get_address() << std::dec
+                                     << " from columns owned by no VF: refused");
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }

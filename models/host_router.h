@@ -5,12 +5,11 @@
 
 #include "aie_tiles/host_requester_extension.h"
 
+#include <memory>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <memory>
 #include <vector>
 
 namespace aie4sim::models {
@@ -20,7 +19,9 @@ public:
     tlm_utils::simple_target_socket<HostRouter> in;
 
     HostRouter(const sc_core::sc_module_name& name, unsigned functions);
-    tlm_utils::simple_initiator_socket<HostRouter>& out(unsigned function) { return *out_.at(function); }
+    tlm_utils::simple_initiator_socket<HostRouter>& out(unsigned function) {
+        return *out_.at(function);
+    }
 
 private:
     void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -12,18 +12,20 @@ SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const Sch
                                        unsigned total_vfs, unsigned array_columns) {
     node.expect_only({"policy", "context_switch_us", "dispatch_us", "vf_columns"});
     SchedulerConfig c = d;
-    c.policy = node.get_choice("policy", policy_name(d.policy), {"time_sharing", "spatial"}) == "spatial"
-                   ? SchedulingPolicy::spatial
-                   : SchedulingPolicy::time_sharing;
+    c.policy =
+        node.get_choice("policy", policy_name(d.policy), {"time_sharing", "spatial"}) == "spatial"
+            ? SchedulingPolicy::spatial
+            : SchedulingPolicy::time_sharing;
     c.context_switch = sc_core::sc_time(
         node.get_double("context_switch_us", d.context_switch.to_seconds() * 1e6, 0, 100000),
         sc_core::SC_US);
-    c.dispatch = sc_core::sc_time(node.get_double("dispatch_us", d.dispatch.to_seconds() * 1e6, 0, 100000),
-                                  sc_core::SC_US);
+    c.dispatch = sc_core::sc_time(
+        node.get_double("dispatch_us", d.dispatch.to_seconds() * 1e6, 0, 100000), sc_core::SC_US);
     const auto slices = node.children("vf_columns");
     if (!slices.empty()) {
         if (slices.size() != total_vfs) {
-            node.fail("vf_columns", "needs one {first, count} per VF (" + std::to_string(total_vfs) + ")");
+            node.fail("vf_columns",
+                      "needs one {first, count} per VF (" + std::to_string(total_vfs) + ")");
         }
         c.vf_columns.clear();
         for (const common::ConfigNode& s : slices) {

@@ -1,15 +1,14 @@
 #pragma once
 // How VFs share the tile array (the "scheduler" section of the device description):
-//   time_sharing  every VF sees the whole array; commands from all VFs and contexts take turns
-//                 on it, round robin (as AMD's firmware describes its default: all VFs get all
-//                 columns and time-share them);
+//   time_sharing  every VF sees the whole array; commands take turns on it, first come first
+//                 served between VFs and round robin between one VF's contexts (as AMD's
+//                 firmware describes its default: all VFs get all columns and time-share them);
 //   spatial       each VF owns a slice of columns and sees only those; VFs with disjoint slices
 //                 run at the same time, VFs whose slices overlap take turns on the overlap.
 
 #include "common/config_node.h"
 
 #include <systemc>
-
 #include <utility>
 #include <vector>
 

@@ -59,9 +59,13 @@ std::uint32_t SparseMemory::read32(std::uint64_t offset) const {
     return v;
 }
 
-void SparseMemory::write32(std::uint64_t offset, std::uint32_t value) { write(offset, &value, 4); }
+void SparseMemory::write32(std::uint64_t offset, std::uint32_t value) {
+    write(offset, &value, 4);
+}
 
-void SparseMemory::clear() { pages_.clear(); }
+void SparseMemory::clear() {
+    pages_.clear();
+}
 
 void SparseMemory::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
     const std::uint64_t offset = trans.get_address();

@@ -3,13 +3,12 @@
 // with 16 VFs of 512 KiB SRAM each stays small when most of it is never touched. Reads of
 // untouched bytes return 0.
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
 #include <unordered_map>
 
 namespace aie4sim::models {

@@ -91,7 +91,8 @@ void TestBlock::write_register(std::uint64_t offset, std::uint32_t value) {
         }
         break;
     case kRegMsiTrigger:
-        AIE4SIM_LOG(info, "testblock", function_.name() << " MSI-X vector " << value << " triggered");
+        AIE4SIM_LOG(info, "testblock",
+                    function_.name() << " MSI-X vector " << value << " triggered");
         function_.signal_msix(value);
         break;
     default:
@@ -123,6 +124,10 @@ void TestBlock::engine() {
         const std::uint32_t length = length_ & ~3u;
         if (length == 0 || length > kMaxDmaLength) {
             status_ = kStatusDone | kStatusError;
+            AIE4SIM_LOG(warn, "testblock",
+                        function_.name() << ": DMA length " << length_ << " refused (1 to "
+                                         << kMaxDmaLength << " bytes)");
+            finish();
             continue;
         }
         std::vector<std::uint8_t> buffer(length);
@@ -135,7 +140,7 @@ void TestBlock::engine() {
         if (fill) {
             for (std::uint32_t i = 0; i < length / 4; ++i) {
                 const std::uint32_t word = pattern_ + i;
-                std::memcpy(&buffer[4 * i], &word, 4);
+                std::memcpy(&buffer[std::size_t{4} * i], &word, 4);
             }
             t.set_command(tlm::TLM_WRITE_COMMAND);
         } else {
@@ -148,27 +153,33 @@ void TestBlock::engine() {
         time_ns_ = static_cast<std::uint32_t>((cost + delay).to_seconds() * 1e9);
         if (t.is_response_error()) {
             status_ = kStatusDone | kStatusError;
-            AIE4SIM_LOG(warn, "testblock", function_.name() << ": DMA of " << length
-                                                            << " bytes failed");
+            AIE4SIM_LOG(warn, "testblock",
+                        function_.name() << ": DMA of " << length << " bytes failed");
         } else {
             if (!fill) {
                 std::uint32_t sum = 0;
                 for (std::uint32_t i = 0; i < length / 4; ++i) {
                     std::uint32_t word = 0;
-                    std::memcpy(&word, &buffer[4 * i], 4);
+                    std::memcpy(&word, &buffer[std::size_t{4} * i], 4);
                     sum += word;
                 }
                 checksum_ = sum;
             }
             ++count_;
             status_ = kStatusDone;
-            AIE4SIM_LOG(info, "testblock", function_.name() << ": DMA " << (fill ? "fill" : "checksum")
-                                                            << " of " << length << " bytes at 0x"
-                                                            << std::hex << address_ << " done");
+            AIE4SIM_LOG(info, "testblock",
+                        function_.name()
+                            << ": DMA " << (fill ? "fill" : "checksum") << " of " << length
+                            << " bytes at 0x" << std::hex << address_ << " done");
         }
-        if ((control_ & kControlMsiOnDone) != 0) {
-            function_.signal_msix((control_ >> 8) & 0xFF);
-        }
+        finish();
+    }
+}
+
+// A driver waiting for the completion interrupt gets it for a refused DMA too.
+void TestBlock::finish() {
+    if ((control_ & kControlMsiOnDone) != 0) {
+        function_.signal_msix((control_ >> 8) & 0xFF);
     }
 }
 

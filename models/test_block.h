@@ -8,12 +8,11 @@
 
 #include "pcie/function.h"
 
+#include <cstdint>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <cstdint>
 
 namespace aie4sim::models {
 
@@ -36,8 +35,8 @@ inline constexpr std::uint64_t kRegMsiTrigger = 0x2C;
 inline constexpr std::uint64_t kRegDmaCount = 0x30;
 inline constexpr std::uint64_t kRegDmaTimeNs = 0x34;
 
-inline constexpr std::uint32_t kControlFill = 1u << 0;     // write the pattern to the host
-inline constexpr std::uint32_t kControlChecksum = 1u << 1; // read the host buffer, sum it
+inline constexpr std::uint32_t kControlFill = 1u << 0;       // write the pattern to the host
+inline constexpr std::uint32_t kControlChecksum = 1u << 1;   // read the host buffer, sum it
 inline constexpr std::uint32_t kControlMsiOnDone = 1u << 16; // raise vector (bits 15:8) when done
 inline constexpr std::uint32_t kStatusBusy = 1u << 0;
 inline constexpr std::uint32_t kStatusDone = 1u << 1;
@@ -61,6 +60,7 @@ public:
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     void engine();
+    void finish();
     std::uint32_t read_register(std::uint64_t offset) const;
     void write_register(std::uint64_t offset, std::uint32_t value);
 

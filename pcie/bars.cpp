@@ -23,8 +23,8 @@ void define_bar_registers(ConfigSpace& config, std::uint16_t first, const BarLay
             continue;
         }
         const std::uint64_t size = effective_bar_size(b, size_floor);
-        const std::uint64_t type = (b.is_64bit ? reg::kBarMemType64 : 0) |
-                                   (b.prefetchable ? reg::kBarPrefetchable : 0);
+        const std::uint64_t type =
+            (b.is_64bit ? reg::kBarMemType64 : 0) | (b.prefetchable ? reg::kBarPrefetchable : 0);
         const std::uint64_t address_bits = ~(size - 1) & ~std::uint64_t{0xF};
         if (b.is_64bit) {
             config.define(offset, 8, type, address_bits);

@@ -26,8 +26,7 @@ std::uint16_t CapabilityChain::add(std::uint8_t id, unsigned size) {
     return offset;
 }
 
-std::uint16_t CapabilityChain::add_extended(std::uint16_t id, std::uint8_t version,
-                                            unsigned size) {
+std::uint16_t CapabilityChain::add_extended(std::uint16_t id, std::uint8_t version, unsigned size) {
     const std::uint16_t offset = next_extended_;
     if (offset + size > kConfigSpaceSize) {
         throw std::length_error("extended capabilities do not fit in 4 KiB");

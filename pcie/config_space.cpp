@@ -87,7 +87,8 @@ void ConfigSpace::write(std::uint16_t offset, unsigned size, std::uint32_t value
     for (unsigned i = 0; i < size; ++i) {
         const unsigned b = offset + i;
         const auto v = static_cast<std::uint8_t>(value >> (8 * i));
-        std::uint8_t n = static_cast<std::uint8_t>((value_[b] & ~writable_[b]) | (v & writable_[b]));
+        std::uint8_t n =
+            static_cast<std::uint8_t>((value_[b] & ~writable_[b]) | (v & writable_[b]));
         n = static_cast<std::uint8_t>(n & ~(v & write1_clear_[b]));
         proposed[i] = n;
     }

@@ -16,9 +16,9 @@ namespace aie4sim::pcie {
 inline constexpr std::uint32_t kConfigSpaceSize = 4096;
 
 enum class ResetKind {
-    cold,            // power-on or system reset: every register to its initial value
-    function_level,  // FLR: as cold, except the fields the specification preserves
-    vf_disable,      // a VF is removed by clearing VF Enable: as FLR for the VF
+    cold,           // power-on or system reset: every register to its initial value
+    function_level, // FLR: as cold, except the fields the specification preserves
+    vf_disable,     // a VF is removed by clearing VF Enable: as FLR for the VF
 };
 
 // One software write as seen by a register: its value before, its value after the

@@ -3,6 +3,7 @@
 #include "pcie/config_regs.h"
 
 #include <memory>
+#include <utility>
 
 namespace aie4sim::pcie {
 
@@ -21,8 +22,8 @@ std::uint16_t install_express_capability(CapabilityChain& chain, ConfigSpace& co
     // Device Capabilities: Max_Payload_Size Supported, Extended Tag Field Supported (bit 5),
     // L0s/L1 acceptable latency "no limit" (7), Role-Based Error Reporting (bit 15, required
     // since 1.1), and FLR Capability.
-    std::uint32_t devcap = (function.max_payload_supported & 7u) | (1u << 5) | (7u << 6) |
-                           (7u << 9) | (1u << 15);
+    std::uint32_t devcap =
+        (function.max_payload_supported & 7u) | (1u << 5) | (7u << 6) | (7u << 9) | (1u << 15);
     if (function.flr) {
         devcap |= kDevCapFlr;
     }
@@ -34,10 +35,10 @@ std::uint16_t install_express_capability(CapabilityChain& chain, ConfigSpace& co
     // 512 bytes). A VF has only its own Max_Read_Request_Size, Relaxed Ordering and No Snoop;
     // the rest is RsvdP and follows the PF.
     const std::uint16_t devctl_default = (1u << 4) | (1u << 11) | (2u << 12);
-    const std::uint16_t devctl_rw = vf ? static_cast<std::uint16_t>((1u << 4) | (1u << 11) | (7u << 12))
-                                       : static_cast<std::uint16_t>(0xFu | (1u << 4) | (7u << 5) |
-                                                                    (1u << 8) | (1u << 11) |
-                                                                    (7u << 12));
+    const std::uint16_t devctl_rw =
+        vf ? static_cast<std::uint16_t>((1u << 4) | (1u << 11) | (7u << 12))
+           : static_cast<std::uint16_t>(0xFu | (1u << 4) | (7u << 5) | (1u << 8) | (1u << 11) |
+                                        (7u << 12));
     const std::uint16_t devctl_flr_keep = vf ? 0 : (7u << 5);
     config.define(at(kDeviceControl), 2, devctl_default, devctl_rw, 0, devctl_flr_keep);
     // Initiate FLR acts on the written bit and always reads 0; the reset itself runs once the
@@ -50,7 +51,7 @@ std::uint16_t install_express_capability(CapabilityChain& chain, ConfigSpace& co
                              (w.written_bits & kDevCtlInitiateFlr) != 0;
             return w.masked_value & ~std::uint64_t{kDevCtlInitiateFlr};
         },
-        [flr_requested, initiate_flr](std::uint64_t, std::uint64_t) {
+        [flr_requested, initiate_flr = std::move(initiate_flr)](std::uint64_t, std::uint64_t) {
             if (*flr_requested && initiate_flr) {
                 *flr_requested = false;
                 initiate_flr();
@@ -61,8 +62,8 @@ std::uint16_t install_express_capability(CapabilityChain& chain, ConfigSpace& co
 
     // Link: 16 GT/s-class capability by default, the negotiated speed and width equal the
     // maximum. Link Control is RsvdP on a VF.
-    const std::uint32_t linkcap = (function.link.max_speed & 0xFu) |
-                                  ((function.link.max_width & 0x3Fu) << 4);
+    const std::uint32_t linkcap =
+        (function.link.max_speed & 0xFu) | ((function.link.max_width & 0x3Fu) << 4);
     config.define(at(kLinkCapabilities), 4, linkcap);
     // ASPM Control (1:0), Read Completion Boundary (3), Common Clock (6), Extended Synch (7).
     config.define(at(kLinkControl), 2, 0, vf ? 0 : 0x00CB, 0, vf ? 0 : 0x0003);

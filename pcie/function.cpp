@@ -13,7 +13,7 @@ namespace aie4sim::pcie {
 
 namespace {
 
-const char* kLog = "pcie";
+constexpr const char* kLog = "pcie";
 
 struct Hex {
     std::uint64_t value;
@@ -72,8 +72,8 @@ void Function::define_header() {
     const std::uint16_t command_rw =
         vf ? reg::kCommandBusMaster
            : static_cast<std::uint16_t>(reg::kCommandMemorySpace | reg::kCommandBusMaster |
-                                        reg::kCommandParityErrorResponse |
-                                        reg::kCommandSerrEnable | reg::kCommandInterruptDisable);
+                                        reg::kCommandParityErrorResponse | reg::kCommandSerrEnable |
+                                        reg::kCommandInterruptDisable);
     space_.define(reg::kCommand, 2, 0, command_rw);
     space_.define(reg::kStatus, 2, 0, 0,
                   reg::kStatusMasterDataParityError | reg::kStatusSignaledTargetAbort |
@@ -164,8 +164,8 @@ void Function::config_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
         for (unsigned i = 0; i < size; ++i) {
             v |= std::uint32_t{data[i]} << (8 * i);
         }
-        AIE4SIM_LOG(trace, kLog, name() << ": config write " << Hex{offset} << "/" << size
-                                        << " = " << Hex{v});
+        AIE4SIM_LOG(trace, kLog,
+                    name() << ": config write " << Hex{offset} << "/" << size << " = " << Hex{v});
         space_.write(off16, size, v);
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -220,8 +220,7 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         ++counters_.dma_blocked;
         AIE4SIM_LOG(error, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " of "
-                           << trans.get_data_length() << " bytes at "
-                           << Hex{trans.get_address()}
+                           << trans.get_data_length() << " bytes at " << Hex{trans.get_address()}
                            << " blocked: Bus Master Enable is clear");
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return;
@@ -244,8 +243,8 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         record_host_error(trans.get_response_status());
         AIE4SIM_LOG(warn, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " at "
-                           << Hex{trans.get_address()} << " failed at the host: "
-                           << trans.get_response_string());
+                           << Hex{trans.get_address()}
+                           << " failed at the host: " << trans.get_response_string());
     }
 }
 

@@ -15,16 +15,15 @@
 #include "pcie/function_config.h"
 #include "pcie/msix.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <array>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 namespace aie4sim::pcie {

@@ -11,12 +11,18 @@ namespace {
     throw ConfigError("config: " + field + ": " + message);
 }
 
-bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(std::uint64_t v) {
+    return v != 0 && (v & (v - 1)) == 0;
+}
 
 } // namespace
 
-std::uint64_t msix_table_bytes(unsigned vectors) { return std::uint64_t{vectors} * 16; }
-std::uint64_t msix_pba_bytes(unsigned vectors) { return ((std::uint64_t{vectors} + 63) / 64) * 8; }
+std::uint64_t msix_table_bytes(unsigned vectors) {
+    return std::uint64_t{vectors} * 16;
+}
+std::uint64_t msix_pba_bytes(unsigned vectors) {
+    return ((std::uint64_t{vectors} + 63) / 64) * 8;
+}
 
 BarLayout parse_bar_layout(const ConfigNode& parent, std::string_view key,
                            const BarLayout& defaults) {
@@ -92,8 +98,8 @@ void validate_bars(const BarLayout& bars, const std::string& path) {
             continue;
         }
         if (!is_power_of_two(b.size) || b.size < 128) {
-            reject(field + ".size", "must be a power of two of at least 128 bytes, got " +
-                                        std::to_string(b.size));
+            reject(field + ".size",
+                   "must be a power of two of at least 128 bytes, got " + std::to_string(b.size));
         }
         if (!b.is_64bit && b.size > (std::uint64_t{1} << 31)) {
             reject(field + ".size", "a 32-bit BAR can decode at most 2 GiB; make it 64bit");
@@ -128,17 +134,17 @@ void validate_msix(const MsixConfig& msix, const BarLayout& bars, const std::str
                  {"pba", msix.pba_bar, msix.pba_offset, msix_pba_bytes(msix.vectors)}};
     for (const auto& p : parts) {
         const std::string name = p.name;
+        std::string key = field; // msix.table or msix.pba
+        key.append(".").append(name);
         if (p.bar >= kBarCount || !bars[p.bar].implemented()) {
-            reject(field + "." + name + "_bar",
-                   "BAR " + std::to_string(p.bar) + " is not implemented");
+            reject(key + "_bar", "BAR " + std::to_string(p.bar) + " is not implemented");
         }
         if ((p.offset & 7) != 0) {
-            reject(field + "." + name + "_offset", "must be 8-byte aligned");
+            reject(key + "_offset", "must be 8-byte aligned");
         }
         if (p.offset + p.bytes > bars[p.bar].size) {
-            reject(field + "." + name + "_offset",
-                   "the " + name + " (" + std::to_string(p.bytes) + " bytes) does not fit in BAR " +
-                       std::to_string(p.bar));
+            reject(key + "_offset", "the " + name + " (" + std::to_string(p.bytes) +
+                                        " bytes) does not fit in BAR " + std::to_string(p.bar));
         }
     }
     if (msix.table_bar == msix.pba_bar &&

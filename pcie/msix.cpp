@@ -81,7 +81,8 @@ bool MsixController::covers(unsigned bar, std::uint64_t offset, unsigned size) c
     }
     return (bar == config_.table_bar &&
             overlaps(config_.table_offset, msix_table_bytes(config_.vectors))) ||
-           (bar == config_.pba_bar && overlaps(config_.pba_offset, msix_pba_bytes(config_.vectors)));
+           (bar == config_.pba_bar &&
+            overlaps(config_.pba_offset, msix_pba_bytes(config_.vectors)));
 }
 
 bool MsixController::access(bool write, unsigned bar, std::uint64_t offset, std::uint8_t* data,
@@ -94,11 +95,11 @@ bool MsixController::access(bool write, unsigned bar, std::uint64_t offset, std:
         for (unsigned i = 0; i < size / 4; ++i) {
             const std::size_t word = first + i;
             if (!write) {
-                std::memcpy(data + 4 * i, &table_[word], 4);
+                std::memcpy(data + std::size_t{4} * i, &table_[word], 4);
                 continue;
             }
             std::uint32_t v = 0;
-            std::memcpy(&v, data + 4 * i, 4);
+            std::memcpy(&v, data + std::size_t{4} * i, 4);
             switch (word % 4) {
             case 0: // Message Address: DWORD aligned, bits 1:0 read as 0
                 table_[word] = v & ~3u;

@@ -42,8 +42,7 @@ public:
     [[nodiscard]] bool covers(unsigned bar, std::uint64_t offset, unsigned size) const;
     // A memory access to the table or the PBA. Only aligned DWORD and QWORD accesses are
     // defined by the specification; anything else is refused (false) and changes nothing.
-    bool access(bool write, unsigned bar, std::uint64_t offset, std::uint8_t* data,
-                unsigned size);
+    bool access(bool write, unsigned bar, std::uint64_t offset, std::uint8_t* data, unsigned size);
 
     Outcome signal(unsigned vector);
     void reset();

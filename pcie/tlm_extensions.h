@@ -4,9 +4,8 @@
 // whether a memory write is an MSI-X message (QEMU delivers those with msi_send_message so
 // that interrupt remapping sees the requester ID).
 
-#include <tlm>
-
 #include <cstdint>
+#include <tlm>
 
 namespace aie4sim::pcie {
 

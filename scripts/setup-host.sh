@@ -6,6 +6,8 @@ packages=(
     build-essential cmake ninja-build pkg-config git
     libsystemc-dev catch2 libboost1.81-all-dev libboost-json1.81-dev
     clang-format clang-tidy
+    # test scripts read the JSON reports
+    python3
     # QEMU from Debian's source package, with our device built in
     dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev meson flex bison
     # stock QEMU: the baselines of the bridge benchmark

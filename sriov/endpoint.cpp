@@ -6,9 +6,11 @@
 namespace aie4sim::sriov {
 
 namespace {
-const char* kLog = "sriov";
+constexpr const char* kLog = "sriov";
 
-const char* kind_of(const tlm::tlm_generic_payload& t) { return t.is_write() ? "write" : "read"; }
+const char* kind_of(const tlm::tlm_generic_payload& t) {
+    return t.is_write() ? "write" : "read";
+}
 
 std::string function_name(unsigned index) {
     return index == 0 ? std::string("PF") : "VF" + std::to_string(index);
@@ -25,9 +27,9 @@ Endpoint::Endpoint(const sc_core::sc_module_name& name, const pcie::FunctionConf
     sriov_ = std::make_unique<SriovCapability>(*pf_, sriov);
     const pcie::FunctionConfig vf_config = vf_function_config(sriov, pf_config);
     for (unsigned n = 1; n <= sriov.total_vfs; ++n) {
-        vfs_.push_back(std::make_unique<pcie::Function>(
-            ("vf" + std::to_string(n)).c_str(), vf_config, pcie::FunctionKind::virtual_function,
-            n));
+        vfs_.push_back(std::make_unique<pcie::Function>(("vf" + std::to_string(n)).c_str(),
+                                                        vf_config,
+                                                        pcie::FunctionKind::virtual_function, n));
     }
     config_in.register_b_transport(this, &Endpoint::config_transport);
     mem_in.register_b_transport(this, &Endpoint::mem_transport);
@@ -53,7 +55,9 @@ pcie::Function& Endpoint::vf(unsigned n) {
     return *vfs_[n - 1];
 }
 
-bool Endpoint::vf_present(unsigned n) const { return n >= 1 && n <= live_vfs_; }
+bool Endpoint::vf_present(unsigned n) const {
+    return n >= 1 && n <= live_vfs_;
+}
 
 pcie::Function* Endpoint::function(unsigned index) {
     if (index == 0) {
@@ -135,10 +139,10 @@ void Endpoint::mem_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         return;
     }
     AIE4SIM_LOG(debug, kLog,
-                function_name(r->function) << " BAR" << r->bar << " +0x" << std::hex << r->offset
-                                           << std::dec << " " << kind_of(trans) << " " << size
-                                           << " bytes (bus address 0x" << std::hex << address
-                                           << std::dec << ")");
+                function_name(r->function)
+                    << " BAR" << r->bar << " +0x" << std::hex << r->offset << std::dec << " "
+                    << kind_of(trans) << " " << size << " bytes (bus address 0x" << std::hex
+                    << address << std::dec << ")");
     pcie::Function& f = r->function == 0 ? *pf_ : *vfs_[r->function - 1];
     trans.set_address(r->offset);
     f.bar_in(r->bar).get_base_export()->b_transport(trans, delay);

@@ -12,14 +12,13 @@
 #include "sriov/sriov_capability.h"
 #include "sriov/sriov_config.h"
 
+#include <functional>
+#include <memory>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <functional>
-#include <memory>
 #include <vector>
 
 namespace aie4sim::sriov {

@@ -6,7 +6,7 @@
 namespace aie4sim::sriov {
 
 namespace {
-const char* kLog = "sriov";
+constexpr const char* kLog = "sriov";
 }
 
 SriovCapability::SriovCapability(pcie::Function& pf, const SriovConfig& config)
@@ -92,8 +92,7 @@ unsigned SriovCapability::routing_offset(unsigned vf) const {
 std::uint64_t SriovCapability::control_write(const pcie::RegisterWrite& w) {
     std::uint64_t value = w.masked_value;
     const bool was_enabled = (w.old_value & cap::kCtlVfEnable) != 0;
-    const bool changes_ari =
-        ((w.old_value ^ value) & cap::kCtlAriCapableHierarchy) != 0;
+    const bool changes_ari = ((w.old_value ^ value) & cap::kCtlAriCapableHierarchy) != 0;
     if (changes_ari && (was_enabled || (value & cap::kCtlVfEnable))) {
         AIE4SIM_LOG(warn, kLog,
                     pf_.name() << ": ARI Capable Hierarchy cannot change while VF Enable is set "

@@ -79,7 +79,9 @@ public:
     void on_mse_change(MseListener l) { mse_listeners_.push_back(std::move(l)); }
 
 private:
-    std::uint16_t at(std::uint16_t field) const { return static_cast<std::uint16_t>(base_ + field); }
+    std::uint16_t at(std::uint16_t field) const {
+        return static_cast<std::uint16_t>(base_ + field);
+    }
     void install();
     std::uint64_t control_write(const pcie::RegisterWrite& w);
     void control_changed(std::uint64_t old_value, std::uint64_t new_value);

@@ -20,9 +20,9 @@ VfRouting parse_routing(const ConfigNode& node, const VfRouting& defaults) {
 } // namespace
 
 SriovConfig parse_sriov_config(const ConfigNode& node, const SriovConfig& defaults) {
-    node.expect_only({"total_vfs", "vf_device_id", "routing", "ari_routing",
-                      "supported_page_sizes", "vf_revision", "vf_subsystem_id", "vf_bars",
-                      "vf_msix", "vf_flr", "vf_power_management"});
+    node.expect_only({"total_vfs", "vf_device_id", "routing", "ari_routing", "supported_page_sizes",
+                      "vf_revision", "vf_subsystem_id", "vf_bars", "vf_msix", "vf_flr",
+                      "vf_power_management"});
     SriovConfig c = defaults;
     c.total_vfs = static_cast<unsigned>(node.get_uint("total_vfs", c.total_vfs, 1, 255));
     c.vf_device_id =
@@ -47,8 +47,9 @@ void validate_sriov_config(const SriovConfig& c, const std::string& path) {
     auto reject = [&path](const std::string& field, const std::string& message) {
         throw ConfigError("config: " + path + "." + field + ": " + message);
     };
-    for (const auto& [name, r] : {std::pair<const char*, VfRouting>{"routing", c.routing},
-                                  std::pair<const char*, VfRouting>{"ari_routing", c.ari_routing}}) {
+    for (const auto& [name, r] :
+         {std::pair<const char*, VfRouting>{"routing", c.routing},
+          std::pair<const char*, VfRouting>{"ari_routing", c.ari_routing}}) {
         const unsigned last = r.first_vf_offset + (c.total_vfs - 1) * r.vf_stride;
         if (last > kMaxRoutingOffset) {
             reject(std::string(name), "with total_vfs " + std::to_string(c.total_vfs) +

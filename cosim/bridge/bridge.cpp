@@ -6,7 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
-
+#include <cmath>
 #include <poll.h>
 #include <unistd.h>
 
@@ -14,14 +14,18 @@ namespace aie4sim::cosim {
 
 namespace {
 
-const char* kLog = "bridge";
+constexpr const char* kLog = "bridge";
 
 struct Hex {
     std::uint64_t v;
 };
-std::ostream& operator<<(std::ostream& os, Hex h) { return os << "0x" << std::hex << h.v << std::dec; }
+std::ostream& operator<<(std::ostream& os, Hex h) {
+    return os << "0x" << std::hex << h.v << std::dec;
+}
 
-std::string function_name(unsigned fn) { return fn == 0 ? "PF" : "VF" + std::to_string(fn); }
+std::string function_name(unsigned fn) {
+    return fn == 0 ? "PF" : "VF" + std::to_string(fn);
+}
 
 std::uint16_t status_of(tlm::tlm_response_status s) {
     switch (s) {
@@ -50,7 +54,8 @@ bool accept_with_timeout(Acceptor& acceptor, Socket& socket, std::chrono::second
 
 } // namespace
 
-Bridge::Bridge(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint, BridgeOptions options)
+Bridge::Bridge(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
+               BridgeOptions options)
     : sc_core::sc_module(name), config_out("config_out"), mem_out("mem_out"), host_in("host_in"),
       endpoint_(endpoint), options_(std::move(options)) {
     host_in.register_b_transport(this, &Bridge::host_transport);
@@ -72,10 +77,12 @@ Bridge::Bridge(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint, B
 Bridge::~Bridge() = default;
 
 std::uint64_t Bridge::now_ns() const {
-    return static_cast<std::uint64_t>(sc_core::sc_time_stamp().to_seconds() * 1e9 + 0.5);
+    return static_cast<std::uint64_t>(std::llround(sc_core::sc_time_stamp().to_seconds() * 1e9));
 }
 
-void Bridge::stamp(Message& m) const { m.header.time_ns = now_ns(); }
+void Bridge::stamp(Message& m) const {
+    m.header.time_ns = now_ns();
+}
 
 int Bridge::run() {
     boost::asio::io_context io;
@@ -89,12 +96,14 @@ int Bridge::run() {
             AIE4SIM_LOG(info, kLog, "listening on " << where.to_string());
             boost::asio::local::stream_protocol::socket s(io);
             if (!accept_with_timeout(acceptor, s, options_.connect_timeout)) {
-                AIE4SIM_LOG(error, kLog, "no QEMU connected within "
-                                             << options_.connect_timeout.count() << " s");
+                AIE4SIM_LOG(error, kLog,
+                            "no QEMU connected within " << options_.connect_timeout.count()
+                                                        << " s");
                 ::unlink(where.path.c_str());
                 return 1;
             }
-            socket = Link::Socket(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), s.release());
+            socket =
+                Link::Socket(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), s.release());
             ::unlink(where.path.c_str());
         } else {
             namespace ip = boost::asio::ip;
@@ -107,8 +116,9 @@ int Bridge::run() {
             AIE4SIM_LOG(info, kLog, "listening on " << where.to_string());
             ip::tcp::socket s(io);
             if (!accept_with_timeout(acceptor, s, options_.connect_timeout)) {
-                AIE4SIM_LOG(error, kLog, "no QEMU connected within "
-                                             << options_.connect_timeout.count() << " s");
+                AIE4SIM_LOG(error, kLog,
+                            "no QEMU connected within " << options_.connect_timeout.count()
+                                                        << " s");
                 return 1;
             }
             s.set_option(ip::tcp::no_delay(true));
@@ -126,9 +136,9 @@ int Bridge::run() {
 bool Bridge::handshake() {
     auto m = link_->wait(options_.connect_timeout, std::chrono::nanoseconds(0));
     if (!m) {
-        AIE4SIM_LOG(error, kLog, "QEMU did not say HELLO: " << (link_->closed()
-                                                                    ? link_->closed_reason()
-                                                                    : std::string("timeout")));
+        AIE4SIM_LOG(error, kLog,
+                    "QEMU did not say HELLO: " << (link_->closed() ? link_->closed_reason()
+                                                                   : std::string("timeout")));
         return false;
     }
     a4s_hello theirs{};
@@ -140,9 +150,9 @@ bool Bridge::handshake() {
     if (theirs.major != A4S_PROTOCOL_MAJOR || theirs.role != A4S_ROLE_QEMU) {
         link_->say_goodbye("protocol " + std::to_string(A4S_PROTOCOL_MAJOR) + ".x model, peer " +
                            std::to_string(theirs.major) + "." + std::to_string(theirs.minor));
-        AIE4SIM_LOG(error, kLog, "QEMU speaks protocol " << theirs.major << "." << theirs.minor
-                                                           << ", the model " << A4S_PROTOCOL_MAJOR
-                                                           << "." << A4S_PROTOCOL_MINOR);
+        AIE4SIM_LOG(error, kLog,
+                    "QEMU speaks protocol " << theirs.major << "." << theirs.minor << ", the model "
+                                            << A4S_PROTOCOL_MAJOR << "." << A4S_PROTOCOL_MINOR);
         return false;
     }
     a4s_hello ours{};
@@ -155,17 +165,18 @@ bool Bridge::handshake() {
     stamp(r);
     link_->send(std::move(r));
     std::string qemu_name(theirs.name, strnlen(theirs.name, sizeof theirs.name));
-    AIE4SIM_LOG(info, kLog, "connected to " << qemu_name << " (protocol " << theirs.major << "."
-                                             << theirs.minor << ", SYNC every "
-                                             << theirs.quantum_ns << " ns)");
+    AIE4SIM_LOG(info, kLog,
+                "connected to " << qemu_name << " (protocol " << theirs.major << "." << theirs.minor
+                                << ", SYNC every " << theirs.quantum_ns << " ns)");
     if (options_.mode == TimeMode::lockstep && theirs.quantum_ns == 0) {
-        AIE4SIM_LOG(warn, kLog, "lockstep mode, but QEMU sends no SYNC: the model's time will "
-                                "not advance (start QEMU's device with quantum-ns set)");
+        AIE4SIM_LOG(warn, kLog,
+                    "lockstep mode, but QEMU sends no SYNC: the model's time will "
+                    "not advance (start QEMU's device with quantum-ns set)");
     }
     if ((theirs.capabilities & A4S_CAP_SHM) != 0 && link_->is_unix()) {
         link_->offer_shared_memory(options_.ring_size);
-        AIE4SIM_LOG(info, kLog, "shared-memory rings of " << (options_.ring_size >> 10)
-                                                           << " KiB offered");
+        AIE4SIM_LOG(info, kLog,
+                    "shared-memory rings of " << (options_.ring_size >> 10) << " KiB offered");
     }
     said_hello_ = true;
     return !link_->closed();
@@ -231,8 +242,9 @@ void Bridge::reply(const Message& request, std::uint16_t status, const void* dat
 
 void Bridge::handle(Message& m) {
     if (m.is_reply()) {
-        AIE4SIM_LOG(warn, kLog, "unexpected " << type_name(m.header.type) << " reply (id "
-                                              << m.header.id << ") dropped");
+        AIE4SIM_LOG(warn, kLog,
+                    "unexpected " << type_name(m.header.type) << " reply (id " << m.header.id
+                                  << ") dropped");
         return;
     }
     if (m.header.time_ns > qemu_time_ns_) {
@@ -262,8 +274,8 @@ void Bridge::handle(Message& m) {
         return;
     default:
         ++counters_.malformed;
-        AIE4SIM_LOG(warn, kLog, "QEMU sent an unexpected " << type_name(m.header.type)
-                                                           << " request; refused");
+        AIE4SIM_LOG(warn, kLog,
+                    "QEMU sent an unexpected " << type_name(m.header.type) << " request; refused");
         reply(m, A4S_E_MALFORMED);
         return;
     }
@@ -299,9 +311,9 @@ void Bridge::on_config_read(const Message& m) {
     const auto status = access(config_out, false, address, data, req.size);
     a4s_cfg_read_reply out{};
     std::memcpy(&out.value, data, req.size);
-    AIE4SIM_LOG(trace, kLog, function_name(m.header.function) << " config read " << Hex{req.offset}
-                                                              << "/" << req.size << " = "
-                                                              << Hex{out.value});
+    AIE4SIM_LOG(trace, kLog,
+                function_name(m.header.function) << " config read " << Hex{req.offset} << "/"
+                                                 << req.size << " = " << Hex{out.value});
     if (status != tlm::TLM_OK_RESPONSE) {
         reply(m, status_of(status));
         return;
@@ -322,9 +334,9 @@ void Bridge::on_config_write(const Message& m) {
     std::uint8_t data[4] = {};
     std::memcpy(data, &req.value, req.size);
     pending_events_ = 0;
-    AIE4SIM_LOG(trace, kLog, function_name(m.header.function) << " config write "
-                                                              << Hex{req.offset} << "/" << req.size
-                                                              << " = " << Hex{req.value});
+    AIE4SIM_LOG(trace, kLog,
+                function_name(m.header.function) << " config write " << Hex{req.offset} << "/"
+                                                 << req.size << " = " << Hex{req.value});
     const auto status = access(config_out, true, base | req.offset, data, req.size);
     if (status != tlm::TLM_OK_RESPONSE) {
         reply(m, status_of(status));
@@ -350,18 +362,18 @@ void Bridge::on_mmio(const Message& m, bool write) {
     const bool size_ok = req.size == 1 || req.size == 2 || req.size == 4 || req.size == 8;
     if (!parsed || !size_ok || (write && m.payload.size() < sizeof req + req.size)) {
         ++counters_.malformed;
-        AIE4SIM_LOG(warn, kLog, "malformed MMIO " << (write ? "write" : "read") << " of size "
-                                                  << req.size << " refused");
+        AIE4SIM_LOG(warn, kLog,
+                    "malformed MMIO " << (write ? "write" : "read") << " of size " << req.size
+                                      << " refused");
         reply(m, A4S_E_MALFORMED);
         return;
     }
     if (auto route = endpoint_.route(req.address, req.size);
         route && (route->function != m.header.function || route->bar != req.bar_hint)) {
-        AIE4SIM_LOG(warn, kLog, "QEMU mapped " << Hex{req.address} << " as "
-                                               << function_name(m.header.function) << " BAR"
-                                               << unsigned{req.bar_hint} << " but it decodes to "
-                                               << function_name(route->function) << " BAR"
-                                               << route->bar);
+        AIE4SIM_LOG(warn, kLog,
+                    "QEMU mapped " << Hex{req.address} << " as " << function_name(m.header.function)
+                                   << " BAR" << unsigned{req.bar_hint} << " but it decodes to "
+                                   << function_name(route->function) << " BAR" << route->bar);
     }
     std::uint8_t data[8] = {};
     if (write) {
@@ -369,9 +381,9 @@ void Bridge::on_mmio(const Message& m, bool write) {
     }
     const auto status = access(mem_out, write, req.address, data, req.size);
     if (status != tlm::TLM_OK_RESPONSE) {
-        AIE4SIM_LOG(debug, kLog, "MMIO " << (write ? "write" : "read") << " at "
-                                         << Hex{req.address} << " failed: "
-                                         << status_name(status_of(status)));
+        AIE4SIM_LOG(debug, kLog,
+                    "MMIO " << (write ? "write" : "read") << " at " << Hex{req.address}
+                            << " failed: " << status_name(status_of(status)));
         reply(m, status_of(status));
         return;
     }
@@ -494,11 +506,11 @@ bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
         }
         auto r = await_reply(id);
         if (!r || r->header.status != A4S_OK) {
-            AIE4SIM_LOG(warn, kLog, function_name(function)
-                                        << " DMA " << (write ? "write" : "read") << " at "
-                                        << Hex{req.address} << " failed: "
-                                        << (r ? status_name(r->header.status)
-                                              : link_->closed_reason().c_str()));
+            AIE4SIM_LOG(warn, kLog,
+                        function_name(function) << " DMA " << (write ? "write" : "read") << " at "
+                                                << Hex{req.address} << " failed: "
+                                                << (r ? status_name(r->header.status)
+                                                      : link_->closed_reason().c_str()));
             return false;
         }
         if (!write) {
@@ -521,7 +533,8 @@ void Bridge::host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
-    if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < trans.get_data_length()) {
+    if (trans.get_byte_enable_ptr() != nullptr ||
+        trans.get_streaming_width() < trans.get_data_length()) {
         trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
         return;
     }

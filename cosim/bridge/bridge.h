@@ -14,15 +14,14 @@
 #include "cosim/protocol/link.h"
 #include "sriov/endpoint.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <string>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 
 namespace aie4sim::cosim {
 

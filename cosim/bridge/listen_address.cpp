@@ -37,7 +37,8 @@ ListenAddress parse_listen_address(const std::string& text) {
         throw std::invalid_argument("an empty socket path");
     }
     if (a.path.size() >= 108) {
-        throw std::invalid_argument("\"" + a.path + "\": a UNIX socket path must be under 108 bytes");
+        throw std::invalid_argument("\"" + a.path +
+                                    "\": a UNIX socket path must be under 108 bytes");
     }
     return a;
 }

@@ -22,6 +22,9 @@
 #include <stdint.h>
 #include <string.h>
 
+/* C, shared with QEMU: C names and idioms, outside our C++ lint rules. */
+/* NOLINTBEGIN */
+
 #define A4S_RING_PAD 0xFFFFFFFFu
 #define A4S_RING_ALIGN 8u
 #define A4S_RING_DATA_OFFSET 128u
@@ -34,18 +37,15 @@ struct a4s_ring_control {
     uint8_t consumer_pad[52];
 };
 
-static inline uint8_t *a4s_ring_data(struct a4s_ring_control *c)
-{
-    return (uint8_t *)c + A4S_RING_DATA_OFFSET;
+static inline uint8_t* a4s_ring_data(struct a4s_ring_control* c) {
+    return (uint8_t*)c + A4S_RING_DATA_OFFSET;
 }
 
-static inline uint32_t a4s_ring_round(uint32_t len)
-{
+static inline uint32_t a4s_ring_round(uint32_t len) {
     return (len + A4S_RING_ALIGN - 1u) & ~(A4S_RING_ALIGN - 1u);
 }
 
-static inline void a4s_ring_init(struct a4s_ring_control *c)
-{
+static inline void a4s_ring_init(struct a4s_ring_control* c) {
     memset(c, 0, sizeof(*c));
 }
 
@@ -54,11 +54,9 @@ static inline void a4s_ring_init(struct a4s_ring_control *c)
  * Returns 0 when stored, 1 when there is no room now (retry after the consumer advances),
  * -1 when the message can never fit (larger than half the ring).
  */
-static inline int a4s_ring_push2(struct a4s_ring_control *c, uint32_t ring_size,
-                                 const void *part1, uint32_t len1,
-                                 const void *part2, uint32_t len2)
-{
-    uint8_t *data = a4s_ring_data(c);
+static inline int a4s_ring_push2(struct a4s_ring_control* c, uint32_t ring_size, const void* part1,
+                                 uint32_t len1, const void* part2, uint32_t len2) {
+    uint8_t* data = a4s_ring_data(c);
     const uint32_t len = len1 + len2;
     const uint32_t need = a4s_ring_round(len);
     const uint64_t tail = c->tail; /* only this producer writes it */
@@ -98,10 +96,9 @@ static inline int a4s_ring_push2(struct a4s_ring_control *c, uint32_t ring_size,
  * size read from its first word (the header's `size`); the caller validates it, because the
  * peer writes this memory. `*available` receives the contiguous bytes readable at the message.
  */
-static inline const uint8_t *a4s_ring_peek(struct a4s_ring_control *c, uint32_t ring_size,
-                                           uint32_t *len, uint32_t *available)
-{
-    uint8_t *data = a4s_ring_data(c);
+static inline const uint8_t* a4s_ring_peek(struct a4s_ring_control* c, uint32_t ring_size,
+                                           uint32_t* len, uint32_t* available) {
+    uint8_t* data = a4s_ring_data(c);
     uint64_t head = c->head; /* only this consumer writes it */
     const uint64_t tail = __atomic_load_n(&c->tail, __ATOMIC_ACQUIRE);
     uint32_t pos, first;
@@ -121,26 +118,23 @@ static inline const uint8_t *a4s_ring_peek(struct a4s_ring_control *c, uint32_t 
         memcpy(&first, data, sizeof(first));
     }
     *len = first;
-    *available = (uint32_t)((tail - head) < (uint64_t)(ring_size - pos) ? (tail - head)
-                                                                       : (ring_size - pos));
+    *available =
+        (uint32_t)((tail - head) < (uint64_t)(ring_size - pos) ? (tail - head) : (ring_size - pos));
     return data + pos;
 }
 
 /* Consumer: frees the message returned by the last peek. */
-static inline void a4s_ring_release(struct a4s_ring_control *c, uint32_t len)
-{
+static inline void a4s_ring_release(struct a4s_ring_control* c, uint32_t len) {
     __atomic_store_n(&c->head, c->head + a4s_ring_round(len), __ATOMIC_RELEASE);
 }
 
-static inline int a4s_ring_empty(struct a4s_ring_control *c)
-{
+static inline int a4s_ring_empty(struct a4s_ring_control* c) {
     return __atomic_load_n(&c->head, __ATOMIC_SEQ_CST) ==
            __atomic_load_n(&c->tail, __ATOMIC_SEQ_CST);
 }
 
 /* Consumer, before blocking: announce it, then re-check. Returns 1 if it may block. */
-static inline int a4s_ring_prepare_sleep(struct a4s_ring_control *c)
-{
+static inline int a4s_ring_prepare_sleep(struct a4s_ring_control* c) {
     __atomic_store_n(&c->consumer_sleeping, 1u, __ATOMIC_SEQ_CST);
     if (!a4s_ring_empty(c)) {
         __atomic_store_n(&c->consumer_sleeping, 0u, __ATOMIC_SEQ_CST);
@@ -149,14 +143,12 @@ static inline int a4s_ring_prepare_sleep(struct a4s_ring_control *c)
     return 1;
 }
 
-static inline void a4s_ring_awake(struct a4s_ring_control *c)
-{
+static inline void a4s_ring_awake(struct a4s_ring_control* c) {
     __atomic_store_n(&c->consumer_sleeping, 0u, __ATOMIC_SEQ_CST);
 }
 
 /* Producer, after pushing: 1 if the consumer sleeps and must be kicked (the flag is cleared). */
-static inline int a4s_ring_needs_kick(struct a4s_ring_control *c)
-{
+static inline int a4s_ring_needs_kick(struct a4s_ring_control* c) {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_SEQ_CST)) {
         __atomic_store_n(&c->consumer_sleeping, 0u, __ATOMIC_SEQ_CST);
@@ -164,5 +156,7 @@ static inline int a4s_ring_needs_kick(struct a4s_ring_control *c)
     }
     return 0;
 }
+
+/* NOLINTEND */
 
 #endif /* AIE4SIM_RING_H */

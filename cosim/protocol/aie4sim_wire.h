@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 
+/* C, shared with QEMU: C names and idioms, outside our C++ lint rules. */
+/* NOLINTBEGIN */
+
 #define A4S_PROTOCOL_MAJOR 1
 #define A4S_PROTOCOL_MINOR 0
 
@@ -69,16 +72,16 @@ struct a4s_header {
 #define A4S_ROLE_MODEL 2u
 
 /* Capability bits (HELLO): a feature is used only when both sides offer it. */
-#define A4S_CAP_SHM 0x1u       /* rings in shared memory, handed over a UNIX socket */
-#define A4S_CAP_LOCKSTEP 0x2u  /* blocking SYNC at every quantum (deterministic with icount) */
+#define A4S_CAP_SHM 0x1u      /* rings in shared memory, handed over a UNIX socket */
+#define A4S_CAP_LOCKSTEP 0x2u /* blocking SYNC at every quantum (deterministic with icount) */
 
 struct a4s_hello {
     uint16_t major;
     uint16_t minor;
-    uint32_t role;          /* A4S_ROLE_* */
-    uint64_t capabilities;  /* A4S_CAP_* */
-    uint64_t quantum_ns;    /* QEMU: the SYNC period it will use (0: no SYNC) */
-    char name[32];          /* "qemu 7.2.x" / "aie4sim model", NUL-padded */
+    uint32_t role;         /* A4S_ROLE_* */
+    uint64_t capabilities; /* A4S_CAP_* */
+    uint64_t quantum_ns;   /* QEMU: the SYNC period it will use (0: no SYNC) */
+    char name[32];         /* "qemu 7.2.x" / "aie4sim model", NUL-padded */
 } __attribute__((packed));
 
 #define A4S_BAR_IMPLEMENTED 0x1u
@@ -114,7 +117,7 @@ struct a4s_layout {
 
 struct a4s_cfg_read {
     uint16_t offset;
-    uint16_t size; /* 1, 2 or 4 */
+    uint16_t size;  /* 1, 2 or 4 */
     uint16_t devfn; /* QEMU's view of the function's devfn, for cross-checking */
     uint16_t reserved;
 } __attribute__((packed));
@@ -138,12 +141,12 @@ struct a4s_cfg_write {
 #define A4S_EV_VFS_CHANGED 0x2u    /* VF Enable, NumVFs or VF MSE changed */
 
 struct a4s_cfg_write_reply {
-    uint32_t dword;  /* the aligned DWORD containing the write, after it */
-    uint32_t events; /* A4S_EV_* */
-    uint16_t num_vfs;  /* VFs that exist now (VF Enable ? NumVFs : 0) */
+    uint32_t dword;   /* the aligned DWORD containing the write, after it */
+    uint32_t events;  /* A4S_EV_* */
+    uint16_t num_vfs; /* VFs that exist now (VF Enable ? NumVFs : 0) */
     uint16_t first_vf_offset;
     uint16_t vf_stride;
-    uint16_t vf_mse;   /* 1 when VF Memory Space Enable is set */
+    uint16_t vf_mse; /* 1 when VF Memory Space Enable is set */
 } __attribute__((packed));
 
 struct a4s_mmio {
@@ -205,5 +208,7 @@ _Static_assert(sizeof(struct a4s_header) == 24, "a4s_header layout");
 _Static_assert(sizeof(struct a4s_layout) == 224, "a4s_layout layout");
 _Static_assert(sizeof(struct a4s_cfg_write_reply) == 16, "a4s_cfg_write_reply layout");
 #endif
+
+/* NOLINTEND */
 
 #endif /* AIE4SIM_WIRE_H */

@@ -1,7 +1,6 @@
 #include "cosim/protocol/link.h"
 
 #include <boost/asio/write.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
@@ -15,7 +14,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void cpu_relax() { __builtin_ia32_pause(); }
+void cpu_relax() {
+    __builtin_ia32_pause();
+}
 
 } // namespace
 
@@ -29,9 +30,13 @@ Link::~Link() {
     }
 }
 
-bool Link::is_unix() const { return socket_.local_endpoint().protocol().family() == AF_UNIX; }
+bool Link::is_unix() const {
+    return socket_.local_endpoint().protocol().family() == AF_UNIX;
+}
 
-int Link::native_handle() { return socket_.native_handle(); }
+int Link::native_handle() {
+    return socket_.native_handle();
+}
 
 a4s_ring_control* Link::inbound() const {
     return side_ == Side::model ? region_->to_model() : region_->to_qemu();
@@ -95,8 +100,8 @@ bool Link::write_socket(const Message& m, int fd_to_pass) {
     }
     while (sent < bytes.size()) {
         boost::system::error_code ec;
-        const std::size_t n = socket_.write_some(
-            boost::asio::buffer(bytes.data() + sent, bytes.size() - sent), ec);
+        const std::size_t n =
+            socket_.write_some(boost::asio::buffer(bytes.data() + sent, bytes.size() - sent), ec);
         if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
             pollfd p{socket_.native_handle(), POLLOUT, 0};
             ::poll(&p, 1, 100);
@@ -123,8 +128,9 @@ bool Link::send(Message m) {
     }
     a4s_ring_control* ring = outbound();
     for (;;) {
-        const int r = a4s_ring_push2(ring, region_->ring_size(), &m.header, kHeaderSize,
-                                     m.payload.data(), static_cast<std::uint32_t>(m.payload.size()));
+        const int r =
+            a4s_ring_push2(ring, region_->ring_size(), &m.header, kHeaderSize, m.payload.data(),
+                           static_cast<std::uint32_t>(m.payload.size()));
         if (r == 0) {
             break;
         }
@@ -278,8 +284,7 @@ std::optional<Message> Link::poll() {
     return take();
 }
 
-std::optional<Message> Link::wait(std::chrono::nanoseconds timeout,
-                                  std::chrono::nanoseconds spin) {
+std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin) {
     const auto start = Clock::now();
     const auto spin_end = start + std::min(spin, timeout);
     const auto end = start + timeout;

@@ -9,7 +9,6 @@
 #include "cosim/protocol/shm_region.h"
 
 #include <boost/asio/generic/stream_protocol.hpp>
-
 #include <chrono>
 #include <deque>
 #include <memory>

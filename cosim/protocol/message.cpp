@@ -65,11 +65,9 @@ std::size_t minimum_payload(a4s_type type, bool reply) {
     case A4S_CFG_WRITE:
         return reply ? sizeof(a4s_cfg_write_reply) : sizeof(a4s_cfg_write);
     case A4S_MMIO_READ:
-        return reply ? 0 : sizeof(a4s_mmio);
     case A4S_MMIO_WRITE:
         return reply ? 0 : sizeof(a4s_mmio);
     case A4S_DMA_READ:
-        return reply ? 0 : sizeof(a4s_dma);
     case A4S_DMA_WRITE:
         return reply ? 0 : sizeof(a4s_dma);
     case A4S_MSI:
@@ -80,9 +78,7 @@ std::size_t minimum_payload(a4s_type type, bool reply) {
         return reply ? 0 : sizeof(a4s_reset);
     case A4S_SHM_OFFER:
         return sizeof(a4s_shm_offer);
-    case A4S_GOODBYE:
-        return 0;
-    default:
+    default: // GOODBYE and unknown types carry no fixed part
         return 0;
     }
 }

@@ -13,7 +13,9 @@ std::uint64_t ring_bytes(std::uint32_t ring_size) {
     return A4S_RING_DATA_OFFSET + std::uint64_t{ring_size};
 }
 
-bool is_power_of_two(std::uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+bool is_power_of_two(std::uint64_t v) {
+    return v != 0 && (v & (v - 1)) == 0;
+}
 
 } // namespace
 

@@ -22,73 +22,65 @@
 
 struct A4sLink {
     A4sLinkOptions options;
-    char *address;
+    char* address;
     int fd;
     bool unix_socket;
-    uint8_t *shm;
+    uint8_t* shm;
     size_t shm_size;
-    struct a4s_ring_control *to_model;
-    struct a4s_ring_control *to_qemu;
+    struct a4s_ring_control* to_model;
+    struct a4s_ring_control* to_qemu;
     uint32_t ring_size;
-    uint8_t *rx;      /* socket bytes not yet cut into messages */
+    uint8_t* rx; /* socket bytes not yet cut into messages */
     size_t rx_len;
     size_t rx_cap;
-    int received_fd;  /* a descriptor that came with SHM_OFFER */
+    int received_fd; /* a descriptor that came with SHM_OFFER */
     uint32_t next_id;
     unsigned polls;
     char peer_name[33];
 };
 
-static void G_GNUC_NORETURN a4s_fatal(A4sLink *l, const char *fmt, ...)
-{
+static void G_GNUC_NORETURN a4s_fatal(A4sLink* l, const char* fmt, ...) {
     va_list ap;
-    char *text;
+    char* text;
 
     va_start(ap, fmt);
     text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    error_report("aie4sim: %s (model at %s); QEMU exits: the device has no model behind it",
-                 text, l->address);
+    error_report("aie4sim: %s (model at %s); QEMU exits: the device has no model behind it", text,
+                 l->address);
     exit(1);
 }
 
-static int64_t a4s_now_us(void)
-{
+static int64_t a4s_now_us(void) {
     return g_get_monotonic_time();
 }
 
-static void a4s_cpu_relax(void)
-{
+static void a4s_cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #endif
 }
 
-void a4s_message_free(A4sMessage *m)
-{
+void a4s_message_free(A4sMessage* m) {
     g_free(m->payload);
     m->payload = NULL;
 }
 
-int a4s_link_fd(A4sLink *l)
-{
+int a4s_link_fd(A4sLink* l) {
     return l->fd;
 }
 
-bool a4s_link_shared_memory(A4sLink *l)
-{
+bool a4s_link_shared_memory(A4sLink* l) {
     return l->shm != NULL;
 }
 
-const char *a4s_link_peer_name(A4sLink *l)
-{
+const char* a4s_link_peer_name(A4sLink* l) {
     return l->peer_name;
 }
 
 /* ---- checks of what the model sends ------------------------------------------------- */
 
-static const char *a4s_check_header(const struct a4s_header *h)
-{
+static const char* a4s_check_header(const struct a4s_header* h) {
     if (h->size < sizeof(*h)) {
         return "message smaller than its header";
     }
@@ -106,14 +98,13 @@ static const char *a4s_check_header(const struct a4s_header *h)
 
 /* ---- sending -------------------------------------------------------------------------- */
 
-static void a4s_write_all(A4sLink *l, const void *buf, size_t len)
-{
-    const uint8_t *p = buf;
+static void a4s_write_all(A4sLink* l, const void* buf, size_t len) {
+    const uint8_t* p = buf;
 
     while (len > 0) {
         ssize_t n = send(l->fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            struct pollfd pfd = { .fd = l->fd, .events = POLLOUT };
+            struct pollfd pfd = {.fd = l->fd, .events = POLLOUT};
             poll(&pfd, 1, 100);
             continue;
         }
@@ -128,24 +119,22 @@ static void a4s_write_all(A4sLink *l, const void *buf, size_t len)
     }
 }
 
-static bool a4s_next(A4sLink *l, A4sMessage *out);
+static bool a4s_next(A4sLink* l, A4sMessage* out);
 
-static void a4s_serve(A4sLink *l, A4sMessage *m)
-{
+static void a4s_serve(A4sLink* l, A4sMessage* m) {
     if (m->header.flags & A4S_F_REPLY) {
-        warn_report("aie4sim: a %u reply (id %u) nobody waits for was dropped",
-                    m->header.type, m->header.id);
+        warn_report("aie4sim: a %u reply (id %u) nobody waits for was dropped", m->header.type,
+                    m->header.id);
         return;
     }
     l->options.handler(l->options.opaque, m);
 }
 
-static void a4s_send(A4sLink *l, struct a4s_header *h, const void *body, uint32_t body_size,
-                     const void *data, uint32_t data_size)
-{
+static void a4s_send(A4sLink* l, struct a4s_header* h, const void* body, uint32_t body_size,
+                     const void* data, uint32_t data_size) {
     uint8_t small[64];
-    const void *payload = body;
-    uint8_t *joined = NULL;
+    const void* payload = body;
+    uint8_t* joined = NULL;
     uint32_t payload_size = body_size + data_size;
 
     h->size = sizeof(*h) + payload_size;
@@ -160,8 +149,7 @@ static void a4s_send(A4sLink *l, struct a4s_header *h, const void *body, uint32_
     }
     if (l->shm && h->type != A4S_GOODBYE) {
         for (;;) {
-            int r = a4s_ring_push2(l->to_model, l->ring_size, h, sizeof(*h), payload,
-                                   payload_size);
+            int r = a4s_ring_push2(l->to_model, l->ring_size, h, sizeof(*h), payload, payload_size);
             A4sMessage in;
 
             if (r == 0) {
@@ -179,7 +167,7 @@ static void a4s_send(A4sLink *l, struct a4s_header *h, const void *body, uint32_
             }
         }
         if (a4s_ring_needs_kick(l->to_model)) {
-            struct a4s_header kick = { .size = sizeof(kick), .type = A4S_KICK };
+            struct a4s_header kick = {.size = sizeof(kick), .type = A4S_KICK};
             a4s_write_all(l, &kick, sizeof(kick));
         }
     } else {
@@ -195,13 +183,12 @@ static void a4s_send(A4sLink *l, struct a4s_header *h, const void *body, uint32_
 
 /* ---- receiving ------------------------------------------------------------------------ */
 
-static void a4s_read_socket(A4sLink *l)
-{
+static void a4s_read_socket(A4sLink* l) {
     for (;;) {
         struct iovec iov;
-        struct msghdr msg = { 0 };
+        struct msghdr msg = {0};
         char control[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr *cm;
+        struct cmsghdr* cm;
         ssize_t n;
 
         if (l->rx_cap - l->rx_len < 65536) {
@@ -223,7 +210,7 @@ static void a4s_read_socket(A4sLink *l)
         }
         if (n == 0) {
             a4s_fatal(l, "the model closed the connection without saying goodbye "
-                      "(its process exited or was killed)");
+                         "(its process exited or was killed)");
         }
         for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
             if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
@@ -238,11 +225,10 @@ static void a4s_read_socket(A4sLink *l)
 }
 
 /* The next complete message in the socket buffer, KICKs and GOODBYE handled here. */
-static bool a4s_cut_socket(A4sLink *l, A4sMessage *out)
-{
+static bool a4s_cut_socket(A4sLink* l, A4sMessage* out) {
     while (l->rx_len >= sizeof(struct a4s_header)) {
         struct a4s_header h;
-        const char *why;
+        const char* why;
 
         memcpy(&h, l->rx, sizeof(h));
         why = a4s_check_header(&h);
@@ -261,7 +247,7 @@ static bool a4s_cut_socket(A4sLink *l, A4sMessage *out)
             continue;
         }
         if (h.type == A4S_GOODBYE) {
-            char reason[sizeof(struct a4s_goodbye) + 1] = { 0 };
+            char reason[sizeof(struct a4s_goodbye) + 1] = {0};
             memcpy(reason, out->payload, MIN(h.size - sizeof(h), sizeof(reason) - 1));
             a4s_fatal(l, "the model said goodbye: %s", reason);
         }
@@ -270,12 +256,11 @@ static bool a4s_cut_socket(A4sLink *l, A4sMessage *out)
     return false;
 }
 
-static bool a4s_take_ring(A4sLink *l, A4sMessage *out)
-{
+static bool a4s_take_ring(A4sLink* l, A4sMessage* out) {
     uint32_t len, available;
-    const uint8_t *at;
+    const uint8_t* at;
     struct a4s_header h;
-    const char *why;
+    const char* why;
 
     if (!l->shm) {
         return false;
@@ -298,8 +283,7 @@ static bool a4s_take_ring(A4sLink *l, A4sMessage *out)
     return true;
 }
 
-static bool a4s_next(A4sLink *l, A4sMessage *out)
-{
+static bool a4s_next(A4sLink* l, A4sMessage* out) {
     if (a4s_take_ring(l, out) || a4s_cut_socket(l, out)) {
         return true;
     }
@@ -313,8 +297,7 @@ static bool a4s_next(A4sLink *l, A4sMessage *out)
 
 /* Before returning to guest code: tell the model to kick the main loop for anything new, and
  * serve what arrived in between. */
-static void a4s_park(A4sLink *l)
-{
+static void a4s_park(A4sLink* l) {
     A4sMessage m;
 
     if (!l->shm) {
@@ -328,8 +311,7 @@ static void a4s_park(A4sLink *l)
     }
 }
 
-static A4sMessage a4s_wait_reply(A4sLink *l, uint32_t id, uint16_t type)
-{
+static A4sMessage a4s_wait_reply(A4sLink* l, uint32_t id, uint16_t type) {
     const int64_t start = a4s_now_us();
     int64_t spin_until = start + l->options.spin_us;
     const int64_t deadline = start + (int64_t)l->options.reply_timeout_s * 1000000;
@@ -369,7 +351,7 @@ static A4sMessage a4s_wait_reply(A4sLink *l, uint32_t id, uint16_t type)
             continue;
         }
         {
-            struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+            struct pollfd pfd = {.fd = l->fd, .events = POLLIN};
             poll(&pfd, 1, 100);
         }
         a4s_read_socket(l);
@@ -379,10 +361,9 @@ static A4sMessage a4s_wait_reply(A4sLink *l, uint32_t id, uint16_t type)
     }
 }
 
-A4sMessage a4s_link_call(A4sLink *l, uint16_t type, uint16_t function, const void *body,
-                         uint32_t body_size, const void *data, uint32_t data_size)
-{
-    struct a4s_header h = { .type = type, .function = function, .id = l->next_id++ };
+A4sMessage a4s_link_call(A4sLink* l, uint16_t type, uint16_t function, const void* body,
+                         uint32_t body_size, const void* data, uint32_t data_size) {
+    struct a4s_header h = {.type = type, .function = function, .id = l->next_id++};
 
     if (l->next_id == 0) {
         l->next_id = 1;
@@ -391,17 +372,15 @@ A4sMessage a4s_link_call(A4sLink *l, uint16_t type, uint16_t function, const voi
     return a4s_wait_reply(l, h.id, type);
 }
 
-void a4s_link_post(A4sLink *l, uint16_t type, uint16_t function, const void *body,
-                   uint32_t body_size, const void *data, uint32_t data_size)
-{
-    struct a4s_header h = { .type = type, .function = function, .flags = A4S_F_POSTED };
+void a4s_link_post(A4sLink* l, uint16_t type, uint16_t function, const void* body,
+                   uint32_t body_size, const void* data, uint32_t data_size) {
+    struct a4s_header h = {.type = type, .function = function, .flags = A4S_F_POSTED};
 
     a4s_send(l, &h, body, body_size, data, data_size);
 }
 
-void a4s_link_reply(A4sLink *l, const A4sMessage *request, uint16_t status, const void *data,
-                    uint32_t size)
-{
+void a4s_link_reply(A4sLink* l, const A4sMessage* request, uint16_t status, const void* data,
+                    uint32_t size) {
     struct a4s_header h = request->header;
 
     if (request->header.flags & A4S_F_POSTED) {
@@ -412,8 +391,7 @@ void a4s_link_reply(A4sLink *l, const A4sMessage *request, uint16_t status, cons
     a4s_send(l, &h, data, size, NULL, 0);
 }
 
-void a4s_link_drain(A4sLink *l)
-{
+void a4s_link_drain(A4sLink* l) {
     A4sMessage m;
 
     a4s_read_socket(l);
@@ -430,12 +408,11 @@ void a4s_link_drain(A4sLink *l)
 
 /* ---- connecting ----------------------------------------------------------------------- */
 
-static int a4s_connect_once(A4sLink *l, Error **errp)
-{
+static int a4s_connect_once(A4sLink* l, Error** errp) {
     if (g_str_has_prefix(l->address, "tcp:")) {
-        g_autofree char *rest = g_strdup(l->address + 4);
-        char *colon = strrchr(rest, ':');
-        struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+        g_autofree char* rest = g_strdup(l->address + 4);
+        char* colon = strrchr(rest, ':');
+        struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
         struct addrinfo *ai, *p;
         int fd = -1, one = 1;
 
@@ -465,8 +442,8 @@ static int a4s_connect_once(A4sLink *l, Error **errp)
         }
         return fd;
     } else {
-        const char *path = g_str_has_prefix(l->address, "unix:") ? l->address + 5 : l->address;
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        const char* path = g_str_has_prefix(l->address, "unix:") ? l->address + 5 : l->address;
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
         int fd;
 
         if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -475,7 +452,7 @@ static int a4s_connect_once(A4sLink *l, Error **errp)
         }
         strcpy(sa.sun_path, path);
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0) {
+        if (fd >= 0 && connect(fd, (struct sockaddr*)&sa, sizeof(sa)) == 0) {
             l->unix_socket = true;
             return fd;
         }
@@ -486,12 +463,11 @@ static int a4s_connect_once(A4sLink *l, Error **errp)
     }
 }
 
-static bool a4s_map_rings(A4sLink *l, const A4sMessage *offer_message, Error **errp)
-{
+static bool a4s_map_rings(A4sLink* l, const A4sMessage* offer_message, Error** errp) {
     struct a4s_shm_offer offer;
     struct stat st;
     size_t ring_bytes;
-    void *base;
+    void* base;
 
     if (offer_message->header.size - sizeof(struct a4s_header) < sizeof(offer) ||
         l->received_fd < 0) {
@@ -504,10 +480,10 @@ static bool a4s_map_rings(A4sLink *l, const A4sMessage *offer_message, Error **e
         (offer.ring_size & (offer.ring_size - 1)) != 0 ||
         (uint64_t)st.st_size < offer.region_size ||
         offer.to_model_offset + ring_bytes > offer.region_size ||
-        offer.to_qemu_offset + ring_bytes > offer.region_size ||
-        offer.to_model_offset % 64 || offer.to_qemu_offset % 64) {
+        offer.to_qemu_offset + ring_bytes > offer.region_size || offer.to_model_offset % 64 ||
+        offer.to_qemu_offset % 64) {
         error_setg(errp, "aie4sim: the model's shared-memory offer does not describe a usable "
-                   "region");
+                         "region");
         return false;
     }
     base = mmap(NULL, offer.region_size, PROT_READ | PROT_WRITE, MAP_SHARED, l->received_fd, 0);
@@ -520,16 +496,15 @@ static bool a4s_map_rings(A4sLink *l, const A4sMessage *offer_message, Error **e
     l->shm = base;
     l->shm_size = offer.region_size;
     l->ring_size = offer.ring_size;
-    l->to_model = (struct a4s_ring_control *)(l->shm + offer.to_model_offset);
-    l->to_qemu = (struct a4s_ring_control *)(l->shm + offer.to_qemu_offset);
+    l->to_model = (struct a4s_ring_control*)(l->shm + offer.to_model_offset);
+    l->to_qemu = (struct a4s_ring_control*)(l->shm + offer.to_qemu_offset);
     return true;
 }
 
-A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
-{
-    A4sLink *l = g_new0(A4sLink, 1);
+A4sLink* a4s_link_open(const A4sLinkOptions* options, Error** errp) {
+    A4sLink* l = g_new0(A4sLink, 1);
     const int64_t give_up = a4s_now_us() + (int64_t)options->connect_timeout_s * 1000000;
-    struct a4s_hello hello = { 0 }, theirs;
+    struct a4s_hello hello = {0}, theirs;
     A4sMessage reply;
     int fd;
 
@@ -546,9 +521,10 @@ A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
             break;
         }
         if (a4s_now_us() > give_up) {
-            error_setg(errp, "aie4sim: cannot connect to the model at %s within %u s (%s); "
-                       "is `aie4sim model --socket %s` running?", l->address,
-                       options->connect_timeout_s, strerror(errno), l->address);
+            error_setg(errp,
+                       "aie4sim: cannot connect to the model at %s within %u s (%s); "
+                       "is `aie4sim model --socket %s` running?",
+                       l->address, options->connect_timeout_s, strerror(errno), l->address);
             break;
         }
         g_usleep(20000);
@@ -564,8 +540,8 @@ A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
     hello.major = A4S_PROTOCOL_MAJOR;
     hello.minor = A4S_PROTOCOL_MINOR;
     hello.role = A4S_ROLE_QEMU;
-    hello.capabilities = (l->unix_socket ? A4S_CAP_SHM : 0) |
-                         (options->quantum_ns ? A4S_CAP_LOCKSTEP : 0);
+    hello.capabilities =
+        (l->unix_socket ? A4S_CAP_SHM : 0) | (options->quantum_ns ? A4S_CAP_LOCKSTEP : 0);
     hello.quantum_ns = options->quantum_ns;
     snprintf(hello.name, sizeof(hello.name), "qemu %s", QEMU_VERSION);
     reply = a4s_link_call(l, A4S_HELLO, 0, &hello, sizeof(hello), NULL, 0);
@@ -579,8 +555,8 @@ A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
     memcpy(&theirs, reply.payload, sizeof(theirs));
     a4s_message_free(&reply);
     if (theirs.major != A4S_PROTOCOL_MAJOR) {
-        error_setg(errp, "aie4sim: the model speaks protocol %u.%u, this QEMU %u.%u",
-                   theirs.major, theirs.minor, A4S_PROTOCOL_MAJOR, A4S_PROTOCOL_MINOR);
+        error_setg(errp, "aie4sim: the model speaks protocol %u.%u, this QEMU %u.%u", theirs.major,
+                   theirs.minor, A4S_PROTOCOL_MAJOR, A4S_PROTOCOL_MINOR);
         a4s_link_close(l, "protocol version mismatch");
         return NULL;
     }
@@ -592,7 +568,7 @@ A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
         bool got = false;
 
         while (!got && a4s_now_us() < offer_deadline) {
-            struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+            struct pollfd pfd = {.fd = l->fd, .events = POLLIN};
             if (a4s_cut_socket(l, &offer)) {
                 got = true;
                 break;
@@ -616,15 +592,14 @@ A4sLink *a4s_link_open(const A4sLinkOptions *options, Error **errp)
     return l;
 }
 
-void a4s_link_close(A4sLink *l, const char *reason)
-{
+void a4s_link_close(A4sLink* l, const char* reason) {
     if (!l) {
         return;
     }
     if (reason && l->fd >= 0) {
-        struct a4s_goodbye bye = { { 0 } };
-        struct a4s_header h = { .type = A4S_GOODBYE, .flags = A4S_F_POSTED,
-                                .size = sizeof(h) + sizeof(bye) };
+        struct a4s_goodbye bye = {{0}};
+        struct a4s_header h = {
+            .type = A4S_GOODBYE, .flags = A4S_F_POSTED, .size = sizeof(h) + sizeof(bye)};
         snprintf(bye.reason, sizeof(bye.reason), "%s", reason);
         /* Best effort: the model may already be gone. */
         if (send(l->fd, &h, sizeof(h), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(h)) {

@@ -35,8 +35,8 @@
 
 typedef struct A4sBar {
     MemoryRegion region;
-    PCIDevice *dev;
-    struct A4sPf *pf;
+    PCIDevice* dev;
+    struct A4sPf* pf;
     uint16_t function;
     uint8_t index;
 } A4sBar;
@@ -48,51 +48,46 @@ typedef struct A4sVf {
 
 typedef struct A4sPf {
     PCIDevice parent_obj;
-    char *socket;
+    char* socket;
     uint64_t quantum_ns;
     uint32_t spin_us;
     uint32_t connect_timeout_s;
     uint32_t reply_timeout_s;
-    A4sLink *link;
+    A4sLink* link;
     struct a4s_layout layout;
     A4sBar bars[6];
-    QEMUTimer *sync_timer;
+    QEMUTimer* sync_timer;
     Notifier exit_notifier;
 } A4sPf;
 
 OBJECT_DECLARE_SIMPLE_TYPE(A4sPf, AIE4SIM_PF)
 OBJECT_DECLARE_SIMPLE_TYPE(A4sVf, AIE4SIM_VF)
 
-static A4sPf *a4s_pf_of(PCIDevice *dev)
-{
+static A4sPf* a4s_pf_of(PCIDevice* dev) {
     return AIE4SIM_PF(pci_is_vf(dev) ? pcie_sriov_get_pf(dev) : dev);
 }
 
 /* The protocol addresses functions as 0 (PF) and n (VF n). */
-static uint16_t a4s_function_of(PCIDevice *dev)
-{
+static uint16_t a4s_function_of(PCIDevice* dev) {
     return pci_is_vf(dev) ? pcie_sriov_vf_number(dev) + 1 : 0;
 }
 
-static PCIDevice *a4s_device_of(A4sPf *s, uint16_t function)
-{
+static PCIDevice* a4s_device_of(A4sPf* s, uint16_t function) {
     if (function == 0) {
         return PCI_DEVICE(s);
     }
     return pcie_sriov_get_vf_at_index(PCI_DEVICE(s), function - 1);
 }
 
-static bool a4s_lockstep(A4sPf *s)
-{
+static bool a4s_lockstep(A4sPf* s) {
     return s->quantum_ns != 0;
 }
 
 /* ---- the model's requests: DMA and MSI-X on behalf of a function ---------------------- */
 
-static void a4s_handle_request(void *opaque, A4sMessage *m)
-{
-    A4sPf *s = opaque;
-    PCIDevice *dev = a4s_device_of(s, m->header.function);
+static void a4s_handle_request(void* opaque, A4sMessage* m) {
+    A4sPf* s = opaque;
+    PCIDevice* dev = a4s_device_of(s, m->header.function);
     const uint32_t payload = m->header.size - sizeof(struct a4s_header);
 
     switch (m->header.type) {
@@ -132,9 +127,8 @@ static void a4s_handle_request(void *opaque, A4sMessage *m)
         if (dma.flags & A4S_DMA_TRANSLATED) {
             /* Already a host physical address: system memory, no IOMMU. Bus mastering was
              * checked by the model's function. */
-            g_autofree uint8_t *buf = write ? NULL : g_malloc(dma.size);
-            result = address_space_rw(&address_space_memory, dma.address,
-                                      MEMTXATTRS_UNSPECIFIED,
+            g_autofree uint8_t* buf = write ? NULL : g_malloc(dma.size);
+            result = address_space_rw(&address_space_memory, dma.address, MEMTXATTRS_UNSPECIFIED,
                                       write ? m->payload + sizeof(dma) : buf, dma.size, write);
             if (result != MEMTX_OK || write) {
                 a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
@@ -145,7 +139,7 @@ static void a4s_handle_request(void *opaque, A4sMessage *m)
             result = pci_dma_write(dev, dma.address, m->payload + sizeof(dma), dma.size);
             a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
         } else {
-            g_autofree uint8_t *buf = g_malloc(dma.size);
+            g_autofree uint8_t* buf = g_malloc(dma.size);
             result = pci_dma_read(dev, dma.address, buf, dma.size);
             if (result == MEMTX_OK) {
                 a4s_link_reply(s->link, m, A4S_OK, buf, dma.size);
@@ -161,26 +155,23 @@ static void a4s_handle_request(void *opaque, A4sMessage *m)
     }
 }
 
-static void a4s_socket_readable(void *opaque)
-{
-    A4sPf *s = opaque;
+static void a4s_socket_readable(void* opaque) {
+    A4sPf* s = opaque;
     a4s_link_drain(s->link);
 }
 
 /* ---- BAR accesses: by bus address, decoded by the model ------------------------------- */
 
-static MemTxResult a4s_bar_read(void *opaque, hwaddr addr, uint64_t *data, unsigned size,
-                                MemTxAttrs attrs)
-{
-    A4sBar *b = opaque;
-    struct a4s_mmio req = { .size = size, .bar_hint = b->index };
+static MemTxResult a4s_bar_read(void* opaque, hwaddr addr, uint64_t* data, unsigned size,
+                                MemTxAttrs attrs) {
+    A4sBar* b = opaque;
+    struct a4s_mmio req = {.size = size, .bar_hint = b->index};
     A4sMessage reply;
 
     req.address = pci_get_bar_addr(b->dev, b->index) + addr;
     reply = a4s_link_call(b->pf->link, A4S_MMIO_READ, b->function, &req, sizeof(req), NULL, 0);
     *data = 0;
-    if (reply.header.status == A4S_OK &&
-        reply.header.size - sizeof(struct a4s_header) >= size) {
+    if (reply.header.status == A4S_OK && reply.header.size - sizeof(struct a4s_header) >= size) {
         memcpy(data, reply.payload, size);
     } else {
         /* An Unsupported Request completes a read with all-ones on x86. */
@@ -190,18 +181,17 @@ static MemTxResult a4s_bar_read(void *opaque, hwaddr addr, uint64_t *data, unsig
     return MEMTX_OK;
 }
 
-static MemTxResult a4s_bar_write(void *opaque, hwaddr addr, uint64_t data, unsigned size,
-                                 MemTxAttrs attrs)
-{
-    A4sBar *b = opaque;
-    struct a4s_mmio req = { .size = size, .bar_hint = b->index };
+static MemTxResult a4s_bar_write(void* opaque, hwaddr addr, uint64_t data, unsigned size,
+                                 MemTxAttrs attrs) {
+    A4sBar* b = opaque;
+    struct a4s_mmio req = {.size = size, .bar_hint = b->index};
 
     req.address = pci_get_bar_addr(b->dev, b->index) + addr;
     if (a4s_lockstep(b->pf)) {
         /* Non-posted, so that whatever the write makes the model do is delivered before the
          * guest executes its next instruction: part of the deterministic contract. */
-        A4sMessage reply = a4s_link_call(b->pf->link, A4S_MMIO_WRITE, b->function, &req,
-                                         sizeof(req), &data, size);
+        A4sMessage reply =
+            a4s_link_call(b->pf->link, A4S_MMIO_WRITE, b->function, &req, sizeof(req), &data, size);
         a4s_message_free(&reply);
     } else {
         a4s_link_post(b->pf->link, A4S_MMIO_WRITE, b->function, &req, sizeof(req), &data, size);
@@ -213,21 +203,19 @@ static const MemoryRegionOps a4s_bar_ops = {
     .read_with_attrs = a4s_bar_read,
     .write_with_attrs = a4s_bar_write,
     .endianness = DEVICE_LITTLE_ENDIAN,
-    .valid = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
-    .impl = { .min_access_size = 1, .max_access_size = 8, .unaligned = true },
+    .valid = {.min_access_size = 1, .max_access_size = 8, .unaligned = true},
+    .impl = {.min_access_size = 1, .max_access_size = 8, .unaligned = true},
 };
 
-static uint8_t a4s_bar_type(const struct a4s_bar *bar)
-{
+static uint8_t a4s_bar_type(const struct a4s_bar* bar) {
     return PCI_BASE_ADDRESS_SPACE_MEMORY |
            ((bar->flags & A4S_BAR_64BIT) ? PCI_BASE_ADDRESS_MEM_TYPE_64 : 0) |
            ((bar->flags & A4S_BAR_PREFETCH) ? PCI_BASE_ADDRESS_MEM_PREFETCH : 0);
 }
 
-static void a4s_init_bar(A4sPf *s, A4sBar *b, PCIDevice *dev, uint16_t function, uint8_t index,
-                         uint64_t size)
-{
-    g_autofree char *name = g_strdup_printf("aie4sim-f%u-bar%u", function, index);
+static void a4s_init_bar(A4sPf* s, A4sBar* b, PCIDevice* dev, uint16_t function, uint8_t index,
+                         uint64_t size) {
+    g_autofree char* name = g_strdup_printf("aie4sim-f%u-bar%u", function, index);
 
     b->dev = dev;
     b->pf = s;
@@ -238,15 +226,13 @@ static void a4s_init_bar(A4sPf *s, A4sBar *b, PCIDevice *dev, uint16_t function,
 
 /* ---- configuration space: the model answers, the mirror follows ----------------------- */
 
-static uint32_t a4s_config_read(PCIDevice *dev, uint32_t address, int len)
-{
-    A4sPf *s = a4s_pf_of(dev);
-    struct a4s_cfg_read req = { .offset = address, .size = len, .devfn = dev->devfn };
-    struct a4s_cfg_read_reply out = { .value = 0xFFFFFFFF };
+static uint32_t a4s_config_read(PCIDevice* dev, uint32_t address, int len) {
+    A4sPf* s = a4s_pf_of(dev);
+    struct a4s_cfg_read req = {.offset = address, .size = len, .devfn = dev->devfn};
+    struct a4s_cfg_read_reply out = {.value = 0xFFFFFFFF};
     A4sMessage reply;
 
-    reply = a4s_link_call(s->link, A4S_CFG_READ, a4s_function_of(dev), &req, sizeof(req),
-                          NULL, 0);
+    reply = a4s_link_call(s->link, A4S_CFG_READ, a4s_function_of(dev), &req, sizeof(req), NULL, 0);
     if (reply.header.status == A4S_OK &&
         reply.header.size - sizeof(struct a4s_header) >= sizeof(out)) {
         memcpy(&out, reply.payload, sizeof(out));
@@ -257,8 +243,7 @@ static uint32_t a4s_config_read(PCIDevice *dev, uint32_t address, int len)
     return out.value;
 }
 
-static void a4s_refresh_layout(A4sPf *s)
-{
+static void a4s_refresh_layout(A4sPf* s) {
     A4sMessage reply = a4s_link_call(s->link, A4S_LAYOUT, 0, NULL, 0, NULL, 0);
 
     if (reply.header.status == A4S_OK &&
@@ -270,8 +255,7 @@ static void a4s_refresh_layout(A4sPf *s)
 
 /* A VF's own Command register has no Memory Space Enable (the PF's VF MSE governs its BARs),
  * but QEMU 7.2 maps VF BARs by the VF's Command: keep that mirror bit equal to VF MSE. */
-static void a4s_mirror_vf_command(PCIDevice *vf, bool vf_mse)
-{
+static void a4s_mirror_vf_command(PCIDevice* vf, bool vf_mse) {
     uint16_t command = pci_get_word(vf->config + PCI_COMMAND);
     uint16_t wanted = vf_mse ? (command | PCI_COMMAND_MEMORY) : (command & ~PCI_COMMAND_MEMORY);
 
@@ -280,13 +264,12 @@ static void a4s_mirror_vf_command(PCIDevice *vf, bool vf_mse)
     }
 }
 
-static void a4s_config_write(PCIDevice *dev, uint32_t address, uint32_t value, int len)
-{
-    A4sPf *s = a4s_pf_of(dev);
-    PCIDevice *pf = PCI_DEVICE(s);
+static void a4s_config_write(PCIDevice* dev, uint32_t address, uint32_t value, int len) {
+    A4sPf* s = a4s_pf_of(dev);
+    PCIDevice* pf = PCI_DEVICE(s);
     const uint16_t function = a4s_function_of(dev);
-    struct a4s_cfg_write req = { .offset = address, .size = len, .devfn = dev->devfn,
-                                 .value = value };
+    struct a4s_cfg_write req = {
+        .offset = address, .size = len, .devfn = dev->devfn, .value = value};
     struct a4s_cfg_write_reply out;
     const uint16_t sriov = s->layout.sriov_offset;
     uint32_t mirrored;
@@ -351,10 +334,9 @@ static void a4s_config_write(PCIDevice *dev, uint32_t address, uint32_t value, i
 
 /* ---- time: lockstep SYNC --------------------------------------------------------------- */
 
-static void a4s_sync_tick(void *opaque)
-{
-    A4sPf *s = opaque;
-    struct a4s_sync req = { .time_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) };
+static void a4s_sync_tick(void* opaque) {
+    A4sPf* s = opaque;
+    struct a4s_sync req = {.time_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL)};
     A4sMessage reply = a4s_link_call(s->link, A4S_SYNC, 0, &req, sizeof(req), NULL, 0);
 
     a4s_message_free(&reply);
@@ -363,9 +345,8 @@ static void a4s_sync_tick(void *opaque)
 
 /* ---- the PF ---------------------------------------------------------------------------- */
 
-static void a4s_exit_notify(Notifier *notifier, void *data)
-{
-    A4sPf *s = container_of(notifier, A4sPf, exit_notifier);
+static void a4s_exit_notify(Notifier* notifier, void* data) {
+    A4sPf* s = container_of(notifier, A4sPf, exit_notifier);
 
     if (s->link) {
         a4s_link_close(s->link, "QEMU is exiting");
@@ -373,9 +354,8 @@ static void a4s_exit_notify(Notifier *notifier, void *data)
     }
 }
 
-static void a4s_pf_realize(PCIDevice *dev, Error **errp)
-{
-    A4sPf *s = AIE4SIM_PF(dev);
+static void a4s_pf_realize(PCIDevice* dev, Error** errp) {
+    A4sPf* s = AIE4SIM_PF(dev);
     A4sLinkOptions options = {
         .address = s->socket,
         .connect_timeout_s = s->connect_timeout_s,
@@ -386,7 +366,7 @@ static void a4s_pf_realize(PCIDevice *dev, Error **errp)
         .opaque = s,
     };
     A4sMessage reply;
-    struct a4s_layout *l = &s->layout;
+    struct a4s_layout* l = &s->layout;
     int i;
 
     if (!s->socket) {
@@ -430,12 +410,11 @@ static void a4s_pf_realize(PCIDevice *dev, Error **errp)
     if (l->total_vfs) {
         uint16_t ari = l->ari_offset ? l->ari_offset : PCI_CONFIG_SPACE_SIZE;
         pcie_ari_init(dev, ari, 0);
-        pcie_sriov_pf_init(dev, l->sriov_offset, TYPE_AIE4SIM_VF, l->vf_device_id,
-                           l->total_vfs, l->total_vfs, l->first_vf_offset, l->vf_stride);
+        pcie_sriov_pf_init(dev, l->sriov_offset, TYPE_AIE4SIM_VF, l->vf_device_id, l->total_vfs,
+                           l->total_vfs, l->first_vf_offset, l->vf_stride);
         for (i = 0; i < 6; i++) {
             if (l->vf_bars[i].flags & A4S_BAR_IMPLEMENTED) {
-                pcie_sriov_pf_init_vf_bar(dev, i, a4s_bar_type(&l->vf_bars[i]),
-                                          l->vf_bars[i].size);
+                pcie_sriov_pf_init_vf_bar(dev, i, a4s_bar_type(&l->vf_bars[i]), l->vf_bars[i].size);
             }
         }
     }
@@ -452,9 +431,8 @@ static void a4s_pf_realize(PCIDevice *dev, Error **errp)
                 l->total_vfs, a4s_lockstep(s) ? ", lockstep" : "");
 }
 
-static void a4s_pf_exit(PCIDevice *dev)
-{
-    A4sPf *s = AIE4SIM_PF(dev);
+static void a4s_pf_exit(PCIDevice* dev) {
+    A4sPf* s = AIE4SIM_PF(dev);
 
     if (s->sync_timer) {
         timer_free(s->sync_timer);
@@ -471,10 +449,9 @@ static void a4s_pf_exit(PCIDevice *dev)
     }
 }
 
-static void a4s_pf_reset(DeviceState *qdev)
-{
-    A4sPf *s = AIE4SIM_PF(qdev);
-    struct a4s_reset req = { .kind = A4S_RESET_SYSTEM };
+static void a4s_pf_reset(DeviceState* qdev) {
+    A4sPf* s = AIE4SIM_PF(qdev);
+    struct a4s_reset req = {.kind = A4S_RESET_SYSTEM};
     A4sMessage reply;
 
     if (!s->link) {
@@ -494,10 +471,9 @@ static Property a4s_pf_properties[] = {
     DEFINE_PROP_END_OF_LIST(),
 };
 
-static void a4s_pf_class_init(ObjectClass *klass, void *data)
-{
-    DeviceClass *dc = DEVICE_CLASS(klass);
-    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+static void a4s_pf_class_init(ObjectClass* klass, void* data) {
+    DeviceClass* dc = DEVICE_CLASS(klass);
+    PCIDeviceClass* k = PCI_DEVICE_CLASS(klass);
 
     k->realize = a4s_pf_realize;
     k->exit = a4s_pf_exit;
@@ -514,15 +490,14 @@ static void a4s_pf_class_init(ObjectClass *klass, void *data)
 
 /* ---- the VFs --------------------------------------------------------------------------- */
 
-static void a4s_vf_realize(PCIDevice *dev, Error **errp)
-{
-    A4sVf *vf = AIE4SIM_VF(dev);
-    A4sPf *s = a4s_pf_of(dev);
+static void a4s_vf_realize(PCIDevice* dev, Error** errp) {
+    A4sVf* vf = AIE4SIM_VF(dev);
+    A4sPf* s = a4s_pf_of(dev);
     const uint16_t function = a4s_function_of(dev);
     int i;
 
     for (i = 0; i < 6; i++) {
-        const struct a4s_bar *bar = &s->layout.vf_bars[i];
+        const struct a4s_bar* bar = &s->layout.vf_bars[i];
         if (bar->flags & A4S_BAR_IMPLEMENTED) {
             a4s_init_bar(s, &vf->bars[i], dev, function, i, bar->size);
             pcie_sriov_vf_register_bar(dev, i, &vf->bars[i].region);
@@ -534,10 +509,9 @@ static void a4s_vf_realize(PCIDevice *dev, Error **errp)
     }
 }
 
-static void a4s_vf_class_init(ObjectClass *klass, void *data)
-{
-    DeviceClass *dc = DEVICE_CLASS(klass);
-    PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
+static void a4s_vf_class_init(ObjectClass* klass, void* data) {
+    DeviceClass* dc = DEVICE_CLASS(klass);
+    PCIDeviceClass* k = PCI_DEVICE_CLASS(klass);
 
     k->realize = a4s_vf_realize;
     k->config_read = a4s_config_read;
@@ -556,14 +530,14 @@ static const TypeInfo a4s_types[] = {
         .parent = TYPE_PCI_DEVICE,
         .instance_size = sizeof(A4sPf),
         .class_init = a4s_pf_class_init,
-        .interfaces = (InterfaceInfo[]) { { INTERFACE_PCIE_DEVICE }, { } },
+        .interfaces = (InterfaceInfo[]){{INTERFACE_PCIE_DEVICE}, {}},
     },
     {
         .name = TYPE_AIE4SIM_VF,
         .parent = TYPE_PCI_DEVICE,
         .instance_size = sizeof(A4sVf),
         .class_init = a4s_vf_class_init,
-        .interfaces = (InterfaceInfo[]) { { INTERFACE_PCIE_DEVICE }, { } },
+        .interfaces = (InterfaceInfo[]){{INTERFACE_PCIE_DEVICE}, {}},
     },
 };
 

@@ -3,12 +3,11 @@
 // space maps and writes to say "there is work in the queue". Any 32-bit write rings; the value
 // is passed on (the 7.3.4 driver defines none; our test programs write the new write_index).
 
+#include <cstdint>
+#include <functional>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <cstdint>
-#include <functional>
 
 namespace aie4sim::models {
 

@@ -7,9 +7,11 @@
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "fw";
+constexpr const char* kLog = "fw";
 
-std::string function_name(unsigned f) { return f == 0 ? "PF" : "VF" + std::to_string(f); }
+std::string function_name(unsigned f) {
+    return f == 0 ? "PF" : "VF" + std::to_string(f);
+}
 } // namespace
 
 std::vector<std::uint8_t> status_reply(std::uint32_t status, std::size_t size) {
@@ -24,9 +26,8 @@ Firmware::Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoin
                    std::uint32_t doorbell_base, std::uint32_t doorbell_stride)
     : sc_core::sc_module(name), pf_dma("pf_dma"), endpoint_(endpoint),
       mailboxes_(std::move(mailboxes)), config_(config), geometry_(geometry),
-      columns_of_(std::move(columns_of)),
-      doorbell_base_(doorbell_base), doorbell_stride_(doorbell_stride),
-      functions_(mailboxes_.size()) {
+      columns_of_(std::move(columns_of)), doorbell_base_(doorbell_base),
+      doorbell_stride_(doorbell_stride), functions_(mailboxes_.size()) {
     for (unsigned f = 0; f < mailboxes_.size(); ++f) {
         mailboxes_[f]->set_handler([this, f](const MailboxRequest& r) { return handle(f, r); });
     }
@@ -57,29 +58,33 @@ MailboxReply Firmware::handle(unsigned function, const MailboxRequest& request) 
     const std::uint32_t opcode = request.header.opcode;
     const mgmt::OpcodeInfo* info = mgmt::find_opcode(opcode);
     const std::uint32_t reply_size = info != nullptr ? info->reply_size : mgmt::kDefaultReplySize;
-    AIE4SIM_LOG(info, kLog, function_name(function) << " <- " << mgmt::opcode_name(opcode)
-                                                    << " (0x" << std::hex << opcode << ", id 0x"
-                                                    << request.header.id << std::dec << ")");
+    AIE4SIM_LOG(info, kLog,
+                function_name(function)
+                    << " <- " << mgmt::opcode_name(opcode) << " (0x" << std::hex << opcode
+                    << ", id 0x" << request.header.id << std::dec << ")");
     if ((request.header.id & mgmt::kIdMagicMask) != mgmt::kIdMagic) {
-        AIE4SIM_LOG(warn, kLog, function_name(function)
-                                    << ": message id 0x" << std::hex << request.header.id
-                                    << std::dec << " lacks the 0x1D magic; answered anyway");
+        AIE4SIM_LOG(warn, kLog,
+                    function_name(function)
+                        << ": message id 0x" << std::hex << request.header.id << std::dec
+                        << " lacks the 0x1D magic; answered anyway");
     }
     if (info != nullptr && request.payload.size() < info->request_size) {
-        AIE4SIM_LOG(error, kLog, function_name(function)
-                                     << ": " << info->name << " with a payload of "
-                                     << request.payload.size() << " bytes (expected "
-                                     << info->request_size << "): error status");
+        AIE4SIM_LOG(error, kLog,
+                    function_name(function)
+                        << ": " << info->name << " with a payload of " << request.payload.size()
+                        << " bytes (expected " << info->request_size << "): error status");
         return status_reply(mgmt::kError, reply_size);
     }
     if (function != 0 && mgmt::pf_only(opcode)) {
-        AIE4SIM_LOG(warn, kLog, function_name(function) << ": " << mgmt::opcode_name(opcode)
-                                                        << " is a PF-only message: refused");
+        AIE4SIM_LOG(warn, kLog,
+                    function_name(function)
+                        << ": " << mgmt::opcode_name(opcode) << " is a PF-only message: refused");
         return status_reply(mgmt::kError, reply_size);
     }
     if (function == 0 && mgmt::vf_only(opcode)) {
-        AIE4SIM_LOG(warn, kLog, "PF: " << mgmt::opcode_name(opcode)
-                                       << " needs a VF (the PF runs no contexts): refused");
+        AIE4SIM_LOG(warn, kLog,
+                    "PF: " << mgmt::opcode_name(opcode)
+                           << " needs a VF (the PF runs no contexts): refused");
         return status_reply(mgmt::kError, reply_size);
     }
     MailboxReply reply = function == 0 ? handle_pf(request) : handle_vf(function, request);
@@ -91,8 +96,9 @@ MailboxReply Firmware::handle(unsigned function, const MailboxRequest& request) 
     }
     std::uint32_t status = 0;
     std::memcpy(&status, reply->data(), 4);
-    AIE4SIM_LOG(info, kLog, function_name(function) << " -> " << mgmt::opcode_name(opcode)
-                                                    << " status " << status);
+    AIE4SIM_LOG(info, kLog,
+                function_name(function)
+                    << " -> " << mgmt::opcode_name(opcode) << " status " << status);
     return reply;
 }
 
@@ -163,9 +169,10 @@ void Firmware::function_reset(unsigned function, pcie::ResetKind kind) {
     // Function level reset: this function's firmware state is reset, its mailbox rings and
     // registers too, and mailbox_info is republished once the firmware has recovered.
     FunctionState& s = functions_[function];
-    AIE4SIM_LOG(info, kLog, function_name(function) << ": function level reset: state cleared, "
-                                                       "mailbox republished in "
-                                                    << config_.flr_recovery);
+    AIE4SIM_LOG(info, kLog,
+                function_name(function) << ": function level reset: state cleared, "
+                                           "mailbox republished in "
+                                        << config_.flr_recovery);
     clear_function(function);
     const bool was_alive = function == 0 ? status_.running : s.alive;
     if (function == 0) {

@@ -17,13 +17,12 @@
 #include "models/scheduler_config.h"
 #include "sriov/endpoint.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
 namespace aie4sim::models {
@@ -41,7 +40,7 @@ struct HwContext {
     std::uint64_t host_queue = 0; // device address of the user-mode queue header
     std::uint32_t num_tiles = 0;
     std::uint32_t priority = 0;
-    unsigned slot = 0;                // doorbell page index
+    unsigned slot = 0;                 // doorbell page index
     std::uint32_t doorbell_offset = 0; // in the function's BAR2
     unsigned msix_vector = 0;          // job completion
 };
@@ -86,8 +85,8 @@ public:
     // `mailboxes[f]` is function f's mailbox (0 = PF, n = VF n).
     Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
              std::vector<Mailbox*> mailboxes, const FirmwareConfig& config,
-             const tiles::Geometry& geometry, ColumnsOf columns_of,
-             std::uint32_t doorbell_base, std::uint32_t doorbell_stride);
+             const tiles::Geometry& geometry, ColumnsOf columns_of, std::uint32_t doorbell_base,
+             std::uint32_t doorbell_stride);
     SC_HAS_PROCESS(Firmware);
 
     // SMU (BAR5): executes a command; the value for RESP (1 = done).
@@ -101,7 +100,8 @@ public:
 
     void set_context_listener(ContextListener* listener) { listener_ = listener; }
     // The context whose doorbell page holds `offset` (of function `function`'s BAR2).
-    [[nodiscard]] const HwContext* context_at_doorbell(unsigned function, std::uint32_t offset) const;
+    [[nodiscard]] const HwContext* context_at_doorbell(unsigned function,
+                                                       std::uint32_t offset) const;
     [[nodiscard]] const std::map<std::uint32_t, HwContext>& contexts(unsigned function) const;
     [[nodiscard]] const std::map<std::uint32_t, Partition>& partitions(unsigned function) const;
     [[nodiscard]] const Partition* partition(unsigned function, std::uint32_t id) const;

@@ -14,8 +14,10 @@ FirmwareConfig parse_firmware_config(const common::ConfigNode& node, const Firmw
     node.expect_only({"protocol_major", "protocol_minor", "aie_major", "aie_minor", "boot_us",
                       "message_us", "flr_recovery_us", "psp_command_us", "max_contexts"});
     FirmwareConfig c = d;
-    c.protocol_major = static_cast<std::uint32_t>(node.get_uint("protocol_major", d.protocol_major, 0, 0xFFFF));
-    c.protocol_minor = static_cast<std::uint32_t>(node.get_uint("protocol_minor", d.protocol_minor, 0, 0xFFFF));
+    c.protocol_major =
+        static_cast<std::uint32_t>(node.get_uint("protocol_major", d.protocol_major, 0, 0xFFFF));
+    c.protocol_minor =
+        static_cast<std::uint32_t>(node.get_uint("protocol_minor", d.protocol_minor, 0, 0xFFFF));
     c.aie_major = static_cast<std::uint16_t>(node.get_uint("aie_major", d.aie_major, 0, 0xFFFF));
     c.aie_minor = static_cast<std::uint16_t>(node.get_uint("aie_minor", d.aie_minor, 0, 0xFFFF));
     // The driver polls valid for 1 s after START and after creating VFs: stay well inside.

@@ -3,9 +3,8 @@
 
 #include "common/config_node.h"
 
-#include <systemc>
-
 #include <cstdint>
+#include <systemc>
 
 namespace aie4sim::models {
 
@@ -17,14 +16,15 @@ struct FirmwareConfig {
     std::uint16_t aie_major = 4;
     std::uint16_t aie_minor = 0;
     // Simulated durations
-    sc_core::sc_time boot_time{200, sc_core::SC_US};     // PSP START until valid = 1
-    sc_core::sc_time message_time{2, sc_core::SC_US};    // one mailbox message
-    sc_core::sc_time flr_recovery{5, sc_core::SC_MS};    // FLR until valid = 1 again
+    sc_core::sc_time boot_time{200, sc_core::SC_US};  // PSP START until valid = 1
+    sc_core::sc_time message_time{2, sc_core::SC_US}; // one mailbox message
+    sc_core::sc_time flr_recovery{5, sc_core::SC_MS}; // FLR until valid = 1 again
     sc_core::sc_time psp_command_time{50, sc_core::SC_US};
     // Hardware contexts a function may hold (one doorbell page each).
     unsigned max_contexts = 16;
 };
 
-FirmwareConfig parse_firmware_config(const common::ConfigNode& node, const FirmwareConfig& defaults);
+FirmwareConfig parse_firmware_config(const common::ConfigNode& node,
+                                     const FirmwareConfig& defaults);
 
 } // namespace aie4sim::models

@@ -7,7 +7,7 @@
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "fw";
+constexpr const char* kLog = "fw";
 
 // SMU commands (docs/driver/amdxdna-7.3.4.md 2.2)
 constexpr std::uint32_t kSmuPowerOn = 3;
@@ -51,9 +51,10 @@ std::uint32_t Firmware::psp_validate(ImageKind kind, const std::vector<std::uint
                                      std::uint32_t declared_size) {
     const char* what = kind == ImageKind::firmware ? "firmware" : "certificate";
     if (!status_.powered || status_.started) {
-        AIE4SIM_LOG(warn, kLog, "PSP: VALIDATE of the " << what << " while "
-                                                        << (status_.started ? "running" : "powered off")
-                                                        << ": bad state");
+        AIE4SIM_LOG(warn, kLog,
+                    "PSP: VALIDATE of the " << what << " while "
+                                            << (status_.started ? "running" : "powered off")
+                                            << ": bad state");
         return kPspBadState;
     }
     const char* magic = kind == ImageKind::firmware ? kFirmwareMagic : kCertificateMagic;
@@ -64,8 +65,9 @@ std::uint32_t Firmware::psp_validate(ImageKind kind, const std::vector<std::uint
     // The contents are not interpreted: the header says what the image is and how long.
     if (image.size() < kImageHeader || std::memcmp(image.data(), magic, std::strlen(magic)) != 0 ||
         total < kImageHeader || total > declared_size) {
-        AIE4SIM_LOG(error, kLog, "PSP: the " << what << " image (" << declared_size
-                                             << " bytes declared) is not an aie4sim image");
+        AIE4SIM_LOG(error, kLog,
+                    "PSP: the " << what << " image (" << declared_size
+                                << " bytes declared) is not an aie4sim image");
         return kPspBadImage;
     }
     AIE4SIM_LOG(info, kLog, "PSP: " << what << " image validated (" << total << " bytes)");
@@ -127,8 +129,8 @@ MailboxReply Firmware::handle_pf(const MailboxRequest& request) {
         return destroy_vfs();
     default: {
         const mgmt::OpcodeInfo* info = mgmt::find_opcode(request.header.opcode);
-        AIE4SIM_LOG(info, kLog, "PF: " << mgmt::opcode_name(request.header.opcode)
-                                       << " is not supported");
+        AIE4SIM_LOG(info, kLog,
+                    "PF: " << mgmt::opcode_name(request.header.opcode) << " is not supported");
         return status_reply(mgmt::kNotSupported,
                             info != nullptr ? info->reply_size : mgmt::kDefaultReplySize);
     }
@@ -142,10 +144,11 @@ MailboxReply Firmware::attach_work_buffer(const MailboxRequest& request) {
     std::memcpy(&size, request.payload.data() + 12, 4);
     const bool size_ok = size >= (4u << 20) && size <= (64u << 20) && (size & (size - 1)) == 0;
     if (!size_ok || address == 0 || (address & 0xFFF) != 0) {
-        AIE4SIM_LOG(error, kLog, "PF: work buffer of " << size << " bytes at 0x" << std::hex
-                                                       << address << std::dec
-                                                       << " refused (4-64 MiB, power of two, "
-                                                          "page aligned)");
+        AIE4SIM_LOG(error, kLog,
+                    "PF: work buffer of " << size << " bytes at 0x" << std::hex << address
+                                          << std::dec
+                                          << " refused (4-64 MiB, power of two, "
+                                             "page aligned)");
         return status_reply(mgmt::kError);
     }
     // The firmware keeps its state there: it writes its header at once, which also proves the
@@ -161,14 +164,16 @@ MailboxReply Firmware::attach_work_buffer(const MailboxRequest& request) {
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     pf_dma->b_transport(t, delay);
     if (t.is_response_error()) {
-        AIE4SIM_LOG(error, kLog, "PF: the work buffer at 0x" << std::hex << address << std::dec
-                                                             << " is not writable by DMA");
+        AIE4SIM_LOG(error, kLog,
+                    "PF: the work buffer at 0x" << std::hex << address << std::dec
+                                                << " is not writable by DMA");
         return status_reply(mgmt::kError);
     }
     status_.work_buffer = address;
     status_.work_buffer_size = size;
-    AIE4SIM_LOG(info, kLog, "PF: work buffer of " << (size >> 20) << " MiB attached at 0x"
-                                                  << std::hex << address);
+    AIE4SIM_LOG(info, kLog,
+                "PF: work buffer of " << (size >> 20) << " MiB attached at 0x" << std::hex
+                                      << address);
     return status_reply(mgmt::kOk);
 }
 
@@ -177,13 +182,14 @@ MailboxReply Firmware::create_vfs(const MailboxRequest& request) {
     std::memcpy(&count, request.payload.data(), 4);
     const unsigned available = static_cast<unsigned>(mailboxes_.size() - 1);
     if (count == 0 || count > available) {
-        AIE4SIM_LOG(error, kLog, "PF: CREATE_VFS(" << count << ") refused: 1 to " << available
-                                                   << " VFs");
+        AIE4SIM_LOG(error, kLog,
+                    "PF: CREATE_VFS(" << count << ") refused: 1 to " << available << " VFs");
         return status_reply(mgmt::kError);
     }
     if (status_.vfs != 0) {
-        AIE4SIM_LOG(error, kLog, "PF: CREATE_VFS(" << count << ") refused: " << status_.vfs
-                                                   << " VFs exist already");
+        AIE4SIM_LOG(error, kLog,
+                    "PF: CREATE_VFS(" << count << ") refused: " << status_.vfs
+                                      << " VFs exist already");
         return status_reply(mgmt::kError);
     }
     // Each VF's mailbox must be valid before the driver enables SR-IOV: the VF driver probes

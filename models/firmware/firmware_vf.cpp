@@ -1,5 +1,6 @@
 // A VF's firmware: the AIE array description, partitions and hardware contexts.
 #include "aie_tiles/format/register_map.h"
+#include "common/hex.h"
 #include "common/log.h"
 #include "models/firmware/firmware.h"
 
@@ -9,14 +10,10 @@
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "fw";
+constexpr const char* kLog = "fw";
 
-std::string vf_name(unsigned f) { return "VF" + std::to_string(f); }
-
-std::string to_hex(std::uint64_t v) {
-    char text[20];
-    std::snprintf(text, sizeof text, "%llx", static_cast<unsigned long long>(v));
-    return text;
+std::string vf_name(unsigned f) {
+    return "VF" + std::to_string(f);
 }
 
 template <class T> void put(std::vector<std::uint8_t>& out, std::size_t offset, T value) {
@@ -47,8 +44,9 @@ MailboxReply Firmware::handle_vf(unsigned function, const MailboxRequest& reques
         return status_reply(mgmt::kOk); // the VF's mailbox stays valid
     default: {
         const mgmt::OpcodeInfo* info = mgmt::find_opcode(request.header.opcode);
-        AIE4SIM_LOG(info, kLog, vf_name(function) << ": " << mgmt::opcode_name(request.header.opcode)
-                                                  << " is not supported");
+        AIE4SIM_LOG(info, kLog,
+                    vf_name(function)
+                        << ": " << mgmt::opcode_name(request.header.opcode) << " is not supported");
         return status_reply(mgmt::kNotSupported,
                             info != nullptr ? info->reply_size : mgmt::kDefaultReplySize);
     }
@@ -101,26 +99,27 @@ MailboxReply Firmware::create_partition(unsigned function, const MailboxRequest&
     auto col_count = get<std::uint32_t>(request.payload, 4);
     const unsigned visible = columns_of_(function).count;
     if (col_count == 0 || col_start >= visible) {
-        AIE4SIM_LOG(error, kLog, vf_name(function) << ": CREATE_PARTITION(" << col_start << ", "
-                                                   << col_count << ") outside the " << visible
-                                                   << " columns the VF sees");
+        AIE4SIM_LOG(error, kLog,
+                    vf_name(function) << ": CREATE_PARTITION(" << col_start << ", " << col_count
+                                      << ") outside the " << visible << " columns the VF sees");
         return status_reply(mgmt::kError, 8);
     }
     if (col_count > visible - col_start) {
         // The 7.3.4 driver always asks for (0, 3): a VF that owns fewer columns (spatial
         // scheduling) gets what it has.
-        AIE4SIM_LOG(info, kLog, vf_name(function) << ": CREATE_PARTITION(" << col_start << ", "
-                                                  << col_count << ") clamped to the VF's "
-                                                  << visible << " columns");
+        AIE4SIM_LOG(info, kLog,
+                    vf_name(function) << ": CREATE_PARTITION(" << col_start << ", " << col_count
+                                      << ") clamped to the VF's " << visible << " columns");
         col_count = visible - col_start;
     }
     FunctionState& s = functions_[function];
     // Ids carry the function in their upper half: unique across the device, never 0.
-    const std::uint32_t id = (static_cast<std::uint32_t>(function) << 16) | (s.next_partition++ & 0xFFFF);
+    const std::uint32_t id =
+        (static_cast<std::uint32_t>(function) << 16) | (s.next_partition++ & 0xFFFF);
     s.partitions[id] = Partition{id, col_start, col_count};
-    AIE4SIM_LOG(info, kLog, vf_name(function) << ": partition 0x" << std::hex << id << std::dec
-                                              << " = columns " << col_start << ".."
-                                              << col_start + col_count - 1);
+    AIE4SIM_LOG(info, kLog,
+                vf_name(function) << ": partition 0x" << std::hex << id << std::dec << " = columns "
+                                  << col_start << ".." << col_start + col_count - 1);
     std::vector<std::uint8_t> r(8, 0);
     put<std::uint32_t>(r, 4, id);
     return r;
@@ -131,8 +130,9 @@ MailboxReply Firmware::destroy_partition(unsigned function, const MailboxRequest
     FunctionState& s = functions_[function];
     auto it = s.partitions.find(id);
     if (it == s.partitions.end()) {
-        AIE4SIM_LOG(warn, kLog, vf_name(function) << ": DESTROY_PARTITION of 0x" << std::hex << id
-                                                  << std::dec << ", which is not its own: refused");
+        AIE4SIM_LOG(warn, kLog,
+                    vf_name(function) << ": DESTROY_PARTITION of 0x" << std::hex << id << std::dec
+                                      << ", which is not its own: refused");
         return status_reply(mgmt::kError);
     }
     for (auto c = s.contexts.begin(); c != s.contexts.end();) {
@@ -144,7 +144,8 @@ MailboxReply Firmware::destroy_partition(unsigned function, const MailboxRequest
         }
     }
     s.partitions.erase(it);
-    AIE4SIM_LOG(info, kLog, vf_name(function) << ": partition 0x" << std::hex << id << " destroyed");
+    AIE4SIM_LOG(info, kLog,
+                vf_name(function) << ": partition 0x" << std::hex << id << " destroyed");
     return status_reply(mgmt::kOk);
 }
 
@@ -161,7 +162,7 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
     };
     auto p = s.partitions.find(partition_id);
     if (p == s.partitions.end()) {
-        return refuse("partition 0x" + to_hex(partition_id) + " is not this function's");
+        return refuse("partition " + common::hex(partition_id) + " is not this function's");
     }
     const unsigned tiles_available = p->second.col_count * geometry_.core_rows;
     if (num_tiles == 0 || num_tiles > tiles_available) {
@@ -169,7 +170,7 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
                       std::to_string(tiles_available));
     }
     if (queue == 0 || (queue & 7) != 0) {
-        return refuse("the host queue address 0x" + to_hex(queue) + " is not 8-byte aligned");
+        return refuse("the host queue address " + common::hex(queue) + " is not 8-byte aligned");
     }
     const unsigned vectors = endpoint_.vf(function).msix().vectors();
     if (vectors < 2) {
@@ -207,13 +208,13 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
         c.msix_vector = (c.msix_vector + 1) % vectors;
     }
     s.contexts[c.id] = c;
-    AIE4SIM_LOG(info, kLog, vf_name(function) << ": hardware context " << c.id << " in partition 0x"
-                                              << std::hex << partition_id << std::dec << ", "
-                                              << num_tiles << " tiles, queue at 0x" << std::hex
-                                              << queue << ", doorbell at BAR2+0x"
-                                              << c.doorbell_offset << std::dec << ", MSI-X "
-                                              << c.msix_vector << ", priority 0x" << std::hex
-                                              << priority);
+    AIE4SIM_LOG(info, kLog,
+                vf_name(function) << ": hardware context " << c.id << " in partition 0x" << std::hex
+                                  << partition_id << std::dec << ", " << num_tiles
+                                  << " tiles, queue at 0x" << std::hex << queue
+                                  << ", doorbell at BAR2+0x" << c.doorbell_offset << std::dec
+                                  << ", MSI-X " << c.msix_vector << ", priority 0x" << std::hex
+                                  << priority);
     if (listener_ != nullptr) {
         listener_->context_created(c);
     }
@@ -228,8 +229,9 @@ MailboxReply Firmware::destroy_context(unsigned function, const MailboxRequest& 
     const auto id = get<std::uint32_t>(request.payload, 0);
     FunctionState& s = functions_[function];
     if (s.contexts.count(id) == 0) {
-        AIE4SIM_LOG(warn, kLog, vf_name(function) << ": DESTROY_HW_CONTEXT of " << id
-                                                  << ", which is not its own: refused");
+        AIE4SIM_LOG(warn, kLog,
+                    vf_name(function)
+                        << ": DESTROY_HW_CONTEXT of " << id << ", which is not its own: refused");
         return status_reply(mgmt::kError);
     }
     remove_context(s, id);

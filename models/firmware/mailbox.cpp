@@ -7,7 +7,7 @@
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "mailbox";
+constexpr const char* kLog = "mailbox";
 }
 
 Mailbox::Mailbox(const sc_core::sc_module_name& name, pcie::Function& function, SparseMemory& sram,
@@ -72,8 +72,9 @@ void Mailbox::publish(std::uint32_t major, std::uint32_t minor) {
     sram_.write32(kI2xMsiIdx, layout_.msi_vector);
     sram_.write32(kValid, 1); // last: the driver reads the rest once it sees valid
     published_ = true;
-    AIE4SIM_LOG(info, kLog, function_.name() << ": mailbox_info published (protocol " << major
-                                             << "." << minor << ", valid = 1)");
+    AIE4SIM_LOG(info, kLog,
+                function_.name() << ": mailbox_info published (protocol " << major << "." << minor
+                                 << ", valid = 1)");
     x2i_written_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -103,10 +104,10 @@ std::optional<MailboxRequest> Mailbox::take() {
         }
         auto drop_all = [&](const char* why) {
             ++counters_.malformed;
-            AIE4SIM_LOG(error, kLog, function_.name() << ": malformed message in the x2i ring ("
-                                                      << why << ", head 0x" << std::hex << head
-                                                      << " tail 0x" << tail << std::dec
-                                                      << "): dropped up to the tail");
+            AIE4SIM_LOG(error, kLog,
+                        function_.name() << ": malformed message in the x2i ring (" << why
+                                         << ", head 0x" << std::hex << head << " tail 0x" << tail
+                                         << std::dec << "): dropped up to the tail");
             regs_[x2i_head] = tail;
         };
         if (head == size) {
@@ -162,7 +163,8 @@ void Mailbox::send_reply(const mgmt::Header& request, const std::vector<std::uin
     h.sz_ver = (h.total_size & 0x7FF) | 0x10000;
     h.id = request.id;
     h.opcode = request.opcode;
-    const sc_core::sc_time give_up = sc_core::sc_time_stamp() + sc_core::sc_time(10, sc_core::SC_MS);
+    const sc_core::sc_time give_up =
+        sc_core::sc_time_stamp() + sc_core::sc_time(10, sc_core::SC_MS);
     for (;;) {
         std::uint32_t tail = regs_[i2x_tail];
         std::uint32_t head = regs_[i2x_head];
@@ -198,10 +200,10 @@ void Mailbox::send_reply(const mgmt::Header& request, const std::vector<std::uin
         }
         if (sc_core::sc_time_stamp() >= give_up) {
             ++counters_.dropped_replies;
-            AIE4SIM_LOG(error, kLog, function_.name() << ": the host does not drain the i2x ring; "
-                                                         "reply to "
-                                                      << mgmt::opcode_name(request.opcode)
-                                                      << " dropped");
+            AIE4SIM_LOG(error, kLog,
+                        function_.name() << ": the host does not drain the i2x ring; "
+                                            "reply to "
+                                         << mgmt::opcode_name(request.opcode) << " dropped");
             return;
         }
         wait(sc_core::sc_time(100, sc_core::SC_US), i2x_consumed_);

@@ -11,13 +11,12 @@
 #include "models/sparse_memory.h"
 #include "pcie/function.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 namespace aie4sim::models {

@@ -80,7 +80,11 @@ const char* opcode_name(std::uint32_t opcode);
 inline constexpr std::uint32_t kDefaultReplySize = 4;
 
 // PF-only opcodes (0x2xxxx) and VF-only ones (0x3xxxx).
-inline bool pf_only(std::uint32_t opcode) { return (opcode >> 16) == 0x2; }
-inline bool vf_only(std::uint32_t opcode) { return (opcode >> 16) == 0x3; }
+inline bool pf_only(std::uint32_t opcode) {
+    return (opcode >> 16) == 0x2;
+}
+inline bool vf_only(std::uint32_t opcode) {
+    return (opcode >> 16) == 0x3;
+}
 
 } // namespace aie4sim::models::mgmt

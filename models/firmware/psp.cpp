@@ -3,12 +3,10 @@
 #include "common/log.h"
 #include "pcie/tlm_extensions.h"
 
-#include <cstring>
-
 namespace aie4sim::models {
 
 namespace {
-const char* kLog = "psp";
+constexpr const char* kLog = "psp";
 }
 
 Psp::Psp(const sc_core::sc_module_name& name, Firmware& firmware, sc_core::sc_time command_time)
@@ -26,18 +24,7 @@ void Psp::reset() {
 }
 
 void Psp::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
-    const auto offset = static_cast<std::uint32_t>(trans.get_address());
-    if (trans.get_data_length() != 4 || (offset & 3) != 0) {
-        trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-        return;
-    }
-    std::uint32_t value = 0;
-    if (trans.is_read()) {
-        auto it = regs_.find(offset);
-        value = it == regs_.end() ? 0 : it->second;
-        std::memcpy(trans.get_data_ptr(), &value, 4);
-    } else {
-        std::memcpy(&value, trans.get_data_ptr(), 4);
+    regs_.serve(trans, [this](std::uint32_t offset, std::uint32_t value) {
         if (offset == psp::kDoorbell && value == psp::kKick) {
             if (busy_) {
                 AIE4SIM_LOG(warn, kLog, "kicked while busy: ignored");
@@ -49,15 +36,15 @@ void Psp::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/
         } else if (!(busy_ && offset == psp::kCommandStatus)) {
             regs_[offset] = value;
         }
-    }
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    });
 }
 
 std::uint32_t Psp::execute(std::uint32_t command, std::uint64_t address, std::uint32_t size) {
     switch (command) {
     case psp::kValidate:
     case psp::kValidateCert: {
-        const ImageKind kind = command == psp::kValidate ? ImageKind::firmware : ImageKind::certificate;
+        const ImageKind kind =
+            command == psp::kValidate ? ImageKind::firmware : ImageKind::certificate;
         if (size == 0 || size > psp::kMaxImage) {
             AIE4SIM_LOG(error, kLog, "image size " << size << " out of range");
             return kPspBadImage;
@@ -76,8 +63,8 @@ std::uint32_t Psp::execute(std::uint32_t command, std::uint64_t address, std::ui
         dma->b_transport(t, delay);
         t.clear_extension(&physical);
         if (t.is_response_error()) {
-            AIE4SIM_LOG(error, kLog, "cannot read the image at physical address 0x" << std::hex
-                                                                                  << address);
+            AIE4SIM_LOG(error, kLog,
+                        "cannot read the image at physical address 0x" << std::hex << address);
             return kPspBadImage;
         }
         wait(delay);
@@ -101,8 +88,9 @@ void Psp::run() {
         const std::uint32_t arg2 = status & 0x00FFFFFF;
         const std::uint64_t address =
             (std::uint64_t{regs_[psp::kArg1]} << 32) | regs_[psp::kArg0Response];
-        AIE4SIM_LOG(debug, kLog, "command " << command << " arg0/1 0x" << std::hex << address
-                                            << " arg2 0x" << arg2);
+        AIE4SIM_LOG(debug, kLog,
+                    "command " << command << " arg0/1 0x" << std::hex << address << " arg2 0x"
+                               << arg2);
         const std::uint32_t response = execute(command, address, arg2);
         wait(command_time_);
         regs_[psp::kArg0Response] = response;

@@ -7,14 +7,13 @@
 // virt_to_phys addresses), as translated DMA requests of the PF.
 
 #include "models/firmware/firmware.h"
+#include "models/firmware/word_registers.h"
 
+#include <cstdint>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <cstdint>
-#include <map>
 
 namespace aie4sim::models {
 
@@ -48,7 +47,7 @@ private:
 
     Firmware& firmware_;
     sc_core::sc_time command_time_;
-    std::map<std::uint32_t, std::uint32_t> regs_;
+    WordRegisters regs_;
     bool busy_ = false;
     sc_core::sc_event kicked_;
 };

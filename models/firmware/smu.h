@@ -4,13 +4,12 @@
 // RESP until it is non-zero; 1 means done.
 
 #include "models/firmware/firmware.h"
+#include "models/firmware/word_registers.h"
 
+#include <cstdint>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
-
-#include <cstdint>
-#include <map>
 
 namespace aie4sim::models {
 
@@ -32,7 +31,7 @@ private:
     void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
     Firmware& firmware_;
-    std::map<std::uint32_t, std::uint32_t> regs_;
+    WordRegisters regs_;
 };
 
 } // namespace aie4sim::models

@@ -2,8 +2,8 @@
 
 #include "common/log.h"
 #include "models/firmware/psp.h"
-#include "models/host_queue.h"
 #include "models/firmware/smu.h"
+#include "models/host_queue.h"
 #include "pcie/config_regs.h"
 #include "pcie/express_capability.h"
 #include "pcie/msix.h"
@@ -16,7 +16,7 @@
 namespace aie4sim::models::host {
 
 namespace {
-const char* kLog = "host";
+constexpr const char* kLog = "host";
 namespace reg = aie4sim::pcie::reg;
 namespace cap = aie4sim::sriov::cap;
 
@@ -25,11 +25,21 @@ constexpr std::uint64_t kPfWindow = 0xE0000000;
 constexpr std::uint64_t kVfWindow = 0xC0000000;
 
 // The cost of one register access across PCIe, charged in simulated time.
-const sc_core::sc_time kReadCost(500, sc_core::SC_NS);
-const sc_core::sc_time kWriteCost(50, sc_core::SC_NS);
-const sc_core::sc_time kPoll(10, sc_core::SC_US);
+// What the host's accesses cost (a non-posted read waits for its completion; a write is
+// posted), and how often it polls.
+sc_core::sc_time read_cost() {
+    return {500, sc_core::SC_NS};
+}
+sc_core::sc_time write_cost() {
+    return {50, sc_core::SC_NS};
+}
+sc_core::sc_time poll_interval() {
+    return {10, sc_core::SC_US};
+}
 
-std::string name_of(unsigned f) { return f == 0 ? "PF" : "VF" + std::to_string(f); }
+std::string name_of(unsigned f) {
+    return f == 0 ? "PF" : "VF" + std::to_string(f);
+}
 
 template <class T> T read_at(const std::vector<std::uint8_t>& v, std::size_t at) {
     T out{};
@@ -53,7 +63,7 @@ void HostDriver::access(tlm_utils::simple_initiator_socket<HostDriver>& socket, 
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     socket->b_transport(t, delay);
-    wait(delay + (write ? kWriteCost : kReadCost));
+    wait(delay + (write ? write_cost() : read_cost()));
     if (t.is_response_error()) {
         if (!write) {
             std::memset(data, 0xFF, size); // an Unsupported Request reads as all-ones
@@ -136,7 +146,8 @@ void HostDriver::enumerate() {
         vf_bars_[i] = next;
         cfg_write(0, sriov_ + cap::kVfBar0 + 4 * i, 4, static_cast<std::uint32_t>(next));
         if (b.is_64bit) {
-            cfg_write(0, sriov_ + cap::kVfBar0 + 4 * (i + 1), 4, static_cast<std::uint32_t>(next >> 32));
+            cfg_write(0, sriov_ + cap::kVfBar0 + 4 * (i + 1), 4,
+                      static_cast<std::uint32_t>(next >> 32));
         }
         next += aperture;
     }
@@ -152,10 +163,10 @@ void HostDriver::setup_msix(unsigned function) {
     const std::uint32_t table = cfg_read(function, msix + 4);
     const std::uint64_t base = bar(function, table & 7) + (table & ~7u);
     for (unsigned v = 0; v < vectors; ++v) {
-        write32(base + 16 * v, static_cast<std::uint32_t>(kMsiAddress));
-        write32(base + 16 * v + 4, 0);
-        write32(base + 16 * v + 8, msi_data(function, v));
-        write32(base + 16 * v + 12, 0); // unmasked
+        write32(base + 16ULL * v, static_cast<std::uint32_t>(kMsiAddress));
+        write32(base + 16ULL * v + 4, 0);
+        write32(base + 16ULL * v + 8, msi_data(function, v));
+        write32(base + 16ULL * v + 12, 0); // unmasked
     }
     cfg_write(function, msix + 2, 2, pcie::msix::kEnable);
 }
@@ -167,11 +178,12 @@ std::uint32_t HostDriver::smu(std::uint32_t command) {
     write32(base + smu::kCommand, command);
     write32(base + smu::kInterrupt, 0);
     write32(base + smu::kInterrupt, 1);
-    for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC); waited += kPoll) {
+    for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC);
+         waited += poll_interval()) {
         if (const std::uint32_t resp = read32(base + smu::kResponse); resp != 0) {
             return resp;
         }
-        wait(kPoll);
+        wait(poll_interval());
     }
     throw DriverError("smu cmd " + std::to_string(command) + " timed out");
 }
@@ -179,11 +191,12 @@ std::uint32_t HostDriver::smu(std::uint32_t command) {
 std::uint32_t HostDriver::psp(std::uint32_t command, std::uint64_t address, std::uint32_t arg2) {
     const std::uint64_t base = bar(0, 4);
     auto wait_ready = [&] {
-        for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC); waited += kPoll) {
+        for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC);
+             waited += poll_interval()) {
             if ((read32(base + psp::kCommandStatus) & psp::kReady) != 0) {
                 return;
             }
-            wait(kPoll);
+            wait(poll_interval());
         }
         throw DriverError("PSP is not ready");
     };
@@ -214,12 +227,13 @@ void HostDriver::put_image(std::uint64_t address, const char* magic, std::uint32
 void HostDriver::start_channel(unsigned function) {
     const std::uint64_t sram = bar(function, 2);
     bool valid = false;
-    for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC); waited += kPoll) {
+    for (sc_core::sc_time waited; waited < sc_core::sc_time(1, sc_core::SC_SEC);
+         waited += poll_interval()) {
         if (read32(sram + mgmt::info::kValid) == 1) {
             valid = true;
             break;
         }
-        wait(kPoll);
+        wait(poll_interval());
     }
     if (!valid) {
         throw DriverError(name_of(function) + ": fw_is_valid=0 after 1000 ms");
@@ -227,7 +241,7 @@ void HostDriver::start_channel(unsigned function) {
     Channel& c = channels_[function];
     c = Channel{};
     for (unsigned w = 0; w < 16; ++w) {
-        c.info[w] = read32(sram + 4 * w);
+        c.info[w] = read32(sram + 4ULL * w);
     }
     if (c.info[1] != 5 || c.info[2] < 10) {
         throw DriverError(name_of(function) + ": mailbox major.minor " + std::to_string(c.info[1]) +
@@ -247,8 +261,7 @@ void HostDriver::probe_pf() {
     put_image(kFirmwareImage, "AIE4SIM-NPU-FW", 128u << 10);
     put_image(kCertificateImage, "AIE4SIM-CERT", 8u << 10);
     if (psp(psp::kValidate, kFirmwareImage, 128u << 10) != 0 ||
-        psp(psp::kValidateCert, kCertificateImage, 32u << 10) != 0 ||
-        psp(psp::kStart, 1, 0) != 0) {
+        psp(psp::kValidateCert, kCertificateImage, 32u << 10) != 0 || psp(psp::kStart, 1, 0) != 0) {
         throw DriverError("failed to start psp");
     }
     start_channel(0);
@@ -375,7 +388,8 @@ std::optional<MailboxReplyMessage> HostDriver::await_reply(unsigned function, st
             return m;
         }
         const sc_core::sc_time now = sc_core::sc_time_stamp();
-        if (now >= deadline || !host_.wait_interrupt(function, c.info[11], c.irqs_seen, deadline - now)) {
+        if (now >= deadline ||
+            !host_.wait_interrupt(function, c.info[11], c.irqs_seen, deadline - now)) {
             return std::nullopt;
         }
         c.irqs_seen = host_.interrupts(function, c.info[11]);
@@ -413,9 +427,12 @@ MailboxReplyMessage HostDriver::call(unsigned function, std::uint32_t opcode,
 ContextHandle HostDriver::create_context(unsigned vf, std::uint32_t num_tiles, std::uint64_t queue,
                                          std::uint32_t priority) {
     std::vector<std::uint8_t> req(24, 0);
-    const std::uint32_t words[6] = {partitions_.at(vf), num_tiles,
+    const std::uint32_t words[6] = {partitions_.at(vf),
+                                    num_tiles,
                                     static_cast<std::uint32_t>(queue >> 32),
-                                    static_cast<std::uint32_t>(queue), 0x800FFFFF, priority};
+                                    static_cast<std::uint32_t>(queue),
+                                    0x800FFFFF,
+                                    priority};
     std::memcpy(req.data(), words, sizeof words);
     const MailboxReplyMessage r = call(vf, mgmt::kCreateHwContext, req, 16);
     if (r.status != 0) {
@@ -471,7 +488,8 @@ std::uint64_t submit(HostDriver& driver, QueueHandle& q, const Command& command)
     p.args_addr_high = static_cast<std::uint32_t>(command.arguments >> 32);
     p.dtrace_buf_addr_low = static_cast<std::uint32_t>(command.trace);
     p.dtrace_buf_addr_high = static_cast<std::uint16_t>(command.trace >> 32);
-    driver.host().memory().write(q.packets + (seq & (q.capacity - 1)) * hq::kPacketSize, &p, sizeof p);
+    driver.host().memory().write(q.packets + (seq & (q.capacity - 1)) * hq::kPacketSize, &p,
+                                 sizeof p);
     q.write_index = seq + 1;
     driver.host().memory().write(q.header + 16, &q.write_index, 8);
     driver.write32(driver.bar(q.context.function, 2) + q.context.doorbell,
@@ -488,8 +506,8 @@ bool wait_for(HostDriver& driver, QueueHandle& q, std::uint64_t seq, sc_core::sc
             return true;
         }
         const sc_core::sc_time now = sc_core::sc_time_stamp();
-        if (now >= deadline ||
-            !driver.host().wait_interrupt(q.context.function, q.context.msix, q.irqs_seen, deadline - now)) {
+        if (now >= deadline || !driver.host().wait_interrupt(q.context.function, q.context.msix,
+                                                             q.irqs_seen, deadline - now)) {
             return false;
         }
         q.irqs_seen = driver.host().interrupts(q.context.function, q.context.msix);

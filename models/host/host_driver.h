@@ -10,14 +10,13 @@
 #include "models/firmware/mgmt_protocol.h"
 #include "models/host/host_system.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <vector>
 
 namespace aie4sim::models::host {
@@ -58,8 +57,8 @@ public:
     [[nodiscard]] std::uint64_t bar(unsigned function, unsigned index) const;
 
     // The driver's steps.
-    void enumerate(); // BARs, memory decode, bus mastering
-    void probe_pf();  // MSI-X, SMU, PSP, mailbox, ATTACH_WORK_BUFFER
+    void enumerate();                // BARs, memory decode, bus mastering
+    void probe_pf();                 // MSI-X, SMU, PSP, mailbox, ATTACH_WORK_BUFFER
     void enable_vfs(unsigned count); // CREATE_VFS, SR-IOV enable, each VF's probe
     void disable_vfs();              // each VF's DESTROY_PARTITION, SR-IOV off, DESTROY_VFS
     [[nodiscard]] std::uint32_t partition(unsigned vf) const { return partitions_.at(vf); }
@@ -137,8 +136,8 @@ struct QueueHandle {
 QueueHandle open_queue(HostDriver& driver, unsigned vf, std::uint32_t num_tiles, std::uint64_t base,
                        std::uint32_t capacity = 32);
 struct Command {
-    std::uint64_t control_code = 0;      // device address of the control code
-    std::uint64_t arguments = 0;         // device address of the u64 argument list
+    std::uint64_t control_code = 0; // device address of the control code
+    std::uint64_t arguments = 0;    // device address of the u64 argument list
     std::uint32_t argument_count = 0;
     std::uint64_t completion_signal = 0; // device address of the command BO header word
     std::uint64_t trace = 0;             // device address of a 32-byte trace record

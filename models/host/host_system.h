@@ -6,13 +6,12 @@
 
 #include "models/sparse_memory.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
 
 namespace aie4sim::models::host {
 

@@ -12,7 +12,9 @@ namespace aie4sim::models::host {
 
 namespace {
 
-std::uint64_t align_up(std::uint64_t v, std::uint64_t a) { return (v + a - 1) & ~(a - 1); }
+std::uint64_t align_up(std::uint64_t v, std::uint64_t a) {
+    return (v + a - 1) & ~(a - 1);
+}
 
 } // namespace
 
@@ -64,9 +66,10 @@ WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& 
     SparseMemory& mem = driver.host().memory();
     std::uint64_t at = base;
     QueueHandle queue = open_queue(driver, vf, view.columns * view.core_rows, at);
-    at += 8 * 4096;
+    at += std::uint64_t{8} * 4096;
     const std::uint64_t command_word = at;
-    const std::uint32_t header = hq::kStateNew | (hq::kStartDpu << hq::kOpcodeShift);
+    const std::uint32_t header = hq::kStateNew | (hq::kStartDpu << hq::kOpcodeShift) |
+                                 (std::uint32_t{sizeof(hq::StartDpu) / 4} << hq::kCountShift);
     mem.write(command_word, &header, 4);
     const std::uint64_t trace = at + 64;
     at += 4096;
@@ -74,17 +77,26 @@ WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& 
     at += 4096;
     const std::uint64_t code = at;
     mem.write(code, w.control_code.data(), w.control_code.size());
+    if (request.start_dpu) {
+        hq::StartDpu dpu{};
+        dpu.dtrace_buffer = trace;
+        dpu.instruction_buffer = code;
+        dpu.instruction_size = static_cast<std::uint32_t>(w.control_code.size());
+        mem.write(command_word + 4, &dpu, sizeof dpu);
+    }
     at = align_up(at + w.control_code.size(), 4096);
     std::vector<std::uint64_t> addresses;
     for (const th::HostBuffer& b : w.buffers) {
         addresses.push_back(at);
         std::vector<std::uint8_t> bytes(b.bytes(), 0);
         if (b.name == "A") {
-            bytes = th::pack(b, g.type == th::GemmType::int8_int32 ? static_cast<const void*>(a8.data())
-                                                                   : static_cast<const void*>(a16.data()));
+            bytes = th::pack(b, g.type == th::GemmType::int8_int32
+                                    ? static_cast<const void*>(a8.data())
+                                    : static_cast<const void*>(a16.data()));
         } else if (b.name == "B") {
-            bytes = th::pack(b, g.type == th::GemmType::int8_int32 ? static_cast<const void*>(b8.data())
-                                                                   : static_cast<const void*>(b16.data()));
+            bytes = th::pack(b, g.type == th::GemmType::int8_int32
+                                    ? static_cast<const void*>(b8.data())
+                                    : static_cast<const void*>(b16.data()));
         }
         mem.write(at, bytes.data(), bytes.size());
         at = align_up(at + bytes.size(), 4096);
@@ -92,7 +104,7 @@ WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& 
     mem.write(args, addresses.data(), addresses.size() * 8);
 
     Command c;
-    c.control_code = code;
+    c.control_code = request.start_dpu ? 0 : code;
     c.arguments = args;
     c.argument_count = static_cast<std::uint32_t>(addresses.size());
     c.completion_signal = command_word;

@@ -115,8 +115,8 @@ TEST_CASE("kernel cost = ceil(work / rate) + fixed overhead, from the timing tab
 TEST_CASE("object-FIFO loop: slots cycle, accumulate control spans the inner loop", "[core]") {
     ArrayBench b;
     TileRegs r(*b.array);
-    constexpr std::uint32_t m = 4, k = 8, n = 4;
-    constexpr std::size_t mk = std::size_t{m} * k, kn = std::size_t{k} * n, mn = std::size_t{m} * n;
+    const std::uint32_t m = 4, k = 8, n = 4;
+    const std::size_t mk = std::size_t{m} * k, kn = std::size_t{k} * n, mn = std::size_t{m} * n;
     std::mt19937 rng(3);
     std::uniform_int_distribution<int> dist(-100, 100);
     std::vector<std::int8_t> a(3 * mk), bm(kn);

@@ -17,7 +17,7 @@ TEST_CASE("GEMM buffers: argument order and padded layouts", "[workload]") {
     REQUIRE(w.buffers.size() == 3);
     CHECK(w.buffers[0].name == "A");
     CHECK(w.buffers[0].ld == 72); // K rounded up to 4 bytes
-    CHECK(w.buffers[0].bytes() == 100u * 72);
+    CHECK(w.buffers[0].bytes() == std::size_t{100} * 72);
     CHECK(w.buffers[1].ld == 132);
     CHECK(w.buffers[2].type == DataType::int32);
     CHECK(w.buffers[2].ld == 130); // C is natural

@@ -10,7 +10,6 @@
 #include "tests/support/fresh_simulation.h"
 
 #include <catch2/catch.hpp>
-
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -97,15 +96,14 @@ TEST_CASE("a QEMU peer enables VFs, reaches each VF's registers, and gets DMA an
         }
         // An address beyond NumVFs' apertures: an error reply, and the model stays up.
         std::uint16_t status = 0;
-        q.mmio_read(kVfBar0 + 3 * 0x10000, 0, &status);
+        q.mmio_read(kVfBar0 + 3ULL * 0x10000, 0, &status);
         if (status != A4S_E_UNSUPPORTED) {
             return fail("undecoded address did not fail");
         }
         // VF2: bus master, MSI-X vector 1 programmed, then a DMA fill that raises it.
         q.cfg_write(2, reg::kCommand, 2, reg::kCommandBusMaster);
-        const std::uint16_t msix = layout.vf_express_offset == 0 ? 0 : 0; // found below
-        (void)msix;
-        std::uint16_t cap_at = static_cast<std::uint16_t>(*q.cfg_read(2, reg::kCapabilitiesPointer, 1));
+        std::uint16_t cap_at =
+            static_cast<std::uint16_t>(*q.cfg_read(2, reg::kCapabilitiesPointer, 1));
         while (cap_at != 0 && (*q.cfg_read(2, cap_at, 1)) != reg::kCapMsix) {
             cap_at = static_cast<std::uint16_t>(*q.cfg_read(2, cap_at + 1, 1));
         }
@@ -118,7 +116,8 @@ TEST_CASE("a QEMU peer enables VFs, reaches each VF's registers, and gets DMA an
         q.mmio_write(vf2 + tb::kRegDmaAddressHigh, 0, 2);
         q.mmio_write(vf2 + tb::kRegDmaLength, 8192, 2);
         q.mmio_write(vf2 + tb::kRegDmaPattern, 0x500, 2);
-        q.mmio_write(vf2 + tb::kRegDmaControl, tb::kControlFill | tb::kControlMsiOnDone | (1u << 8), 2);
+        q.mmio_write(vf2 + tb::kRegDmaControl, tb::kControlFill | tb::kControlMsiOnDone | (1u << 8),
+                     2);
         if (!q.pump_until([&] { return !q.msis.empty(); }, std::chrono::seconds(5))) {
             return fail("no MSI after the DMA");
         }

@@ -7,7 +7,6 @@
 #include "cosim/protocol/link.h"
 
 #include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -80,7 +79,8 @@ struct FakeQemu {
             if (std::chrono::steady_clock::now() > deadline || link->closed()) {
                 return false;
             }
-            if (auto m = link->wait(std::chrono::milliseconds(20), std::chrono::microseconds(100))) {
+            if (auto m =
+                    link->wait(std::chrono::milliseconds(20), std::chrono::microseconds(100))) {
                 serve(*m);
             }
         }

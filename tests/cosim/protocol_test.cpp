@@ -4,7 +4,6 @@
 #include "cosim/protocol/message.h"
 
 #include <catch2/catch.hpp>
-
 #include <random>
 
 using namespace aie4sim::cosim;

@@ -2,9 +2,8 @@
 // producer and consumer on two threads.
 #include "cosim/protocol/shm_region.h"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 #include <random>
 #include <thread>
@@ -57,7 +56,8 @@ TEST_CASE("messages come out in order, whole, across many wrap-arounds", "[cosim
             const std::uint32_t len = 8 + rng() % 5000;
             auto m = message(len, produced);
             const std::uint32_t first = std::min<std::uint32_t>(16, len); // a two-part message
-            const int r = a4s_ring_push2(ring, size, m.data(), first, m.data() + first, len - first);
+            const int r =
+                a4s_ring_push2(ring, size, m.data(), first, m.data() + first, len - first);
             if (r == 0) {
                 sizes.push_back(len);
                 ++produced;
@@ -95,7 +95,7 @@ TEST_CASE("the sleeping flag asks for a kick exactly when the consumer sleeps", 
     REQUIRE(a4s_ring_prepare_sleep(ring) == 1); // empty: may sleep
     REQUIRE(a4s_ring_push2(ring, region->ring_size(), m.data(), 64, nullptr, 0) == 0);
     CHECK(a4s_ring_needs_kick(ring) == 1);
-    CHECK(a4s_ring_needs_kick(ring) == 0); // cleared by the first
+    CHECK(a4s_ring_needs_kick(ring) == 0);    // cleared by the first
     CHECK(a4s_ring_prepare_sleep(ring) == 0); // not empty: must not sleep
 }
 

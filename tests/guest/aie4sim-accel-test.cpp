@@ -14,16 +14,15 @@
 #include "aie_tiles/host/workload.h"
 #include "models/host_queue.h"
 
-#include <drm/amdxdna_accel.h>
-
 #include <cerrno>
 #include <cmath>
-#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <dirent.h>
+#include <drm/amdxdna_accel.h>
 #include <fcntl.h>
 #include <string>
 #include <sys/ioctl.h>
@@ -80,7 +79,8 @@ Bo create_bo(int fd, std::size_t size, std::uint32_t type) {
     bo.handle = create.handle;
     bo.device_address = info.xdna_addr;
     bo.size = size;
-    bo.cpu = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(info.map_offset));
+    bo.cpu = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+                  static_cast<off_t>(info.map_offset));
     if (bo.cpu == MAP_FAILED) {
         fail("mmap of a BO");
     }
@@ -96,7 +96,7 @@ void destroy_bo(int fd, Bo& bo) {
 
 using QueueHeader = aie4sim::models::hq::Header;
 
-}
+} // namespace
 namespace {
 int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::string& bdf, int argc,
               char** argv);
@@ -110,14 +110,25 @@ int main(int argc, char** argv) {
     }
     const std::string bdf = argv[1];
     unsigned want_cols = 3, want_rows = 6, want_core_rows = 4, want_mem_rows = 1, contexts = 2;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    // `BDF gemm M K N ...` has options of its own (gemm_main); the checks' options follow BDF.
+    const bool gemm_mode = argc >= 3 && std::string(argv[2]) == "gemm";
+    for (int i = 2; !gemm_mode && i + 1 < argc; i += 2) {
         const unsigned v = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
         const std::string k = argv[i];
-        if (k == "--cols") want_cols = v;
-        else if (k == "--rows") want_rows = v;
-        else if (k == "--core-rows") want_core_rows = v;
-        else if (k == "--mem-rows") want_mem_rows = v;
-        else if (k == "--contexts") contexts = v;
+        if (k == "--cols") {
+            want_cols = v;
+        } else if (k == "--rows") {
+            want_rows = v;
+        } else if (k == "--core-rows") {
+            want_core_rows = v;
+        } else if (k == "--mem-rows") {
+            want_mem_rows = v;
+        } else if (k == "--contexts") {
+            contexts = v;
+        } else {
+            std::fprintf(stderr, "aie4sim-accel-test: unknown option %s\n", k.c_str());
+            return 2;
+        }
     }
 
     const std::string node = accel_node(bdf);
@@ -141,7 +152,7 @@ int main(int argc, char** argv) {
                 meta.core.row_count, meta.core.row_start, meta.mem.row_count, meta.mem.row_start,
                 meta.shim.row_count, meta.shim.row_start, meta.core.dma_channel_count,
                 meta.core.lock_count);
-    if (argc >= 3 && std::string(argv[2]) == "gemm") {
+    if (gemm_mode) {
         const int status = gemm_main(fd, meta, bdf, argc, argv);
         close(fd);
         return status;
@@ -248,7 +259,8 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     for (int i = 6; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
         if (k == "--type") {
-            g.type = std::string(argv[i + 1]) == "bf16" ? th::GemmType::bf16_fp32 : th::GemmType::int8_int32;
+            g.type = std::string(argv[i + 1]) == "bf16" ? th::GemmType::bf16_fp32
+                                                        : th::GemmType::int8_int32;
         } else if (k == "--seed") {
             seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
         } else if (k == "--repeat") {
@@ -293,13 +305,16 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     std::size_t out_index = 0;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         const th::HostBuffer& b = w.buffers[i];
-        buffers.push_back(create_bo(fd, (b.bytes() + 4095) & ~std::uint64_t{4095}, AMDXDNA_BO_SHARE));
+        buffers.push_back(
+            create_bo(fd, (b.bytes() + 4095) & ~std::uint64_t{4095}, AMDXDNA_BO_SHARE));
         std::vector<std::uint8_t> bytes(b.bytes(), 0);
         const bool int8 = g.type == th::GemmType::int8_int32;
         if (b.name == "A") {
-            bytes = th::pack(b, int8 ? static_cast<const void*>(a8.data()) : static_cast<const void*>(a16.data()));
+            bytes = th::pack(b, int8 ? static_cast<const void*>(a8.data())
+                                     : static_cast<const void*>(a16.data()));
         } else if (b.name == "B") {
-            bytes = th::pack(b, int8 ? static_cast<const void*>(b8.data()) : static_cast<const void*>(b16.data()));
+            bytes = th::pack(b, int8 ? static_cast<const void*>(b8.data())
+                                     : static_cast<const void*>(b16.data()));
         }
         if (b.role == th::BufferRole::output) {
             out_index = i;
@@ -323,13 +338,15 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         fail("CREATE_HWCTX");
     }
     auto* doorbell = static_cast<volatile std::uint32_t*>(
-        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(create.umq_doorbell & ~0xFFFu)));
+        mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+             static_cast<off_t>(create.umq_doorbell & ~0xFFFu)));
     if (doorbell == MAP_FAILED) {
         fail("mmap of the doorbell");
     }
 
     auto* word = static_cast<volatile std::uint32_t*>(command.cpu);
-    auto* trace = reinterpret_cast<volatile hq::TraceRecord*>(static_cast<std::uint8_t*>(command.cpu) + 64);
+    auto* trace =
+        reinterpret_cast<volatile hq::TraceRecord*>(static_cast<std::uint8_t*>(command.cpu) + 64);
     const std::uint64_t trace_address = command.device_address + 64;
     double total_us = 0;
     std::uint64_t total_cycles = 0;

@@ -19,10 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static volatile uint32_t *map_bar(const char *file, uint64_t offset, size_t *length)
-{
+static volatile uint32_t* map_bar(const char* file, uint64_t offset, size_t* length) {
     struct stat st;
-    void *base;
+    void* base;
     int fd = open(file, O_RDWR | O_SYNC);
 
     if (fd < 0) {
@@ -30,8 +29,8 @@ static volatile uint32_t *map_bar(const char *file, uint64_t offset, size_t *len
         exit(2);
     }
     if (fstat(fd, &st) != 0 || (uint64_t)st.st_size < offset + 4) {
-        fprintf(stderr, "aie4sim-mmio: offset 0x%llx is outside %s\n",
-                (unsigned long long)offset, file);
+        fprintf(stderr, "aie4sim-mmio: offset 0x%llx is outside %s\n", (unsigned long long)offset,
+                file);
         exit(2);
     }
     *length = (size_t)st.st_size;
@@ -41,27 +40,24 @@ static volatile uint32_t *map_bar(const char *file, uint64_t offset, size_t *len
         fprintf(stderr, "aie4sim-mmio: cannot map %s: %s\n", file, strerror(errno));
         exit(2);
     }
-    return (volatile uint32_t *)((volatile uint8_t *)base + offset);
+    return (volatile uint32_t*)((volatile uint8_t*)base + offset);
 }
 
-static uint64_t now_ns(void)
-{
+static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int compare_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+static int compare_u64(const void* a, const void* b) {
+    uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
     return x < y ? -1 : x > y;
 }
 
-static int latency(const char *file, uint64_t offset, long count, int write)
-{
+static int latency(const char* file, uint64_t offset, long count, int write) {
     size_t length;
-    volatile uint32_t *reg = map_bar(file, offset, &length);
-    uint64_t *samples = calloc((size_t)count, sizeof(*samples));
+    volatile uint32_t* reg = map_bar(file, offset, &length);
+    uint64_t* samples = calloc((size_t)count, sizeof(*samples));
     uint64_t timer_cost = UINT64_MAX, median, p99;
     uint32_t sink = 0;
     long i;
@@ -99,10 +95,9 @@ static int latency(const char *file, uint64_t offset, long count, int write)
     return sink == 0xFFFFFFFF ? 0 : 0;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char** argv) {
     size_t length;
-    volatile uint32_t *reg;
+    volatile uint32_t* reg;
 
     if (argc >= 5 && strcmp(argv[1], "--latency") == 0) {
         int write = argc >= 6 && strcmp(argv[5], "write") == 0;

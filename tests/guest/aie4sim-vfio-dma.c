@@ -39,35 +39,35 @@
 #define TB_ID_VALUE 0x41345442u
 #define IOVA 0x40000000ull
 
-static void die(const char *what)
-{
+static void die(const char* what) {
     fprintf(stderr, "aie4sim-vfio-dma: %s: %s\n", what, strerror(errno));
     exit(1);
 }
 
-static void fail(const char *what)
-{
+static void fail(const char* what) {
     fprintf(stderr, "aie4sim-vfio-dma: FAIL: %s\n", what);
     exit(1);
 }
 
-static volatile uint8_t *bar0;
+static volatile uint8_t* bar0;
 static int irq_fd;
 
-static uint32_t rd(uint32_t off) { return *(volatile uint32_t *)(bar0 + TB + off); }
-static void wr(uint32_t off, uint32_t v) { *(volatile uint32_t *)(bar0 + TB + off) = v; }
+static uint32_t rd(uint32_t off) {
+    return *(volatile uint32_t*)(bar0 + TB + off);
+}
+static void wr(uint32_t off, uint32_t v) {
+    *(volatile uint32_t*)(bar0 + TB + off) = v;
+}
 
-static uint64_t now_ns(void)
-{
+static uint64_t now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* Starts a DMA and waits for its MSI-X through the eventfd. */
-static void run_dma(uint32_t control, uint32_t bytes, uint32_t pattern, unsigned vector)
-{
-    struct pollfd p = { .fd = irq_fd, .events = POLLIN };
+static void run_dma(uint32_t control, uint32_t bytes, uint32_t pattern, unsigned vector) {
+    struct pollfd p = {.fd = irq_fd, .events = POLLIN};
     uint64_t count;
 
     wr(TB_ADDR_LO, (uint32_t)IOVA);
@@ -87,10 +87,9 @@ static void run_dma(uint32_t control, uint32_t bytes, uint32_t pattern, unsigned
     }
 }
 
-static void show_interrupts(const char *bdf)
-{
+static void show_interrupts(const char* bdf) {
     char line[512];
-    FILE *f = fopen("/proc/interrupts", "r");
+    FILE* f = fopen("/proc/interrupts", "r");
 
     while (f && fgets(line, sizeof(line), f)) {
         if (strstr(line, "vfio-msix") && strstr(line, bdf)) {
@@ -102,19 +101,18 @@ static void show_interrupts(const char *bdf)
     }
 }
 
-int main(int argc, char **argv)
-{
-    const char *bdf;
+int main(int argc, char** argv) {
+    const char* bdf;
     uint32_t bytes = 65536, repeat = 0, vector = 0;
     char path[256], link[256];
     int container, group, device, i;
-    struct vfio_group_status group_status = { .argsz = sizeof(group_status) };
-    struct vfio_region_info bar = { .argsz = sizeof(bar), .index = VFIO_PCI_BAR0_REGION_INDEX };
-    struct vfio_region_info config = { .argsz = sizeof(config),
-                                       .index = VFIO_PCI_CONFIG_REGION_INDEX };
-    struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+    struct vfio_group_status group_status = {.argsz = sizeof(group_status)};
+    struct vfio_region_info bar = {.argsz = sizeof(bar), .index = VFIO_PCI_BAR0_REGION_INDEX};
+    struct vfio_region_info config = {.argsz = sizeof(config),
+                                      .index = VFIO_PCI_CONFIG_REGION_INDEX};
+    struct vfio_iommu_type1_dma_map map = {.argsz = sizeof(map)};
     uint8_t irq_set_buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
-    struct vfio_irq_set *irq_set = (struct vfio_irq_set *)irq_set_buf;
+    struct vfio_irq_set* irq_set = (struct vfio_irq_set*)irq_set_buf;
     uint16_t command;
     uint32_t *buffer, expected_sum = 0;
     ssize_t n;
@@ -126,47 +124,66 @@ int main(int argc, char **argv)
     bdf = argv[1];
     for (i = 2; i + 1 < argc; i += 2) {
         uint32_t v = (uint32_t)strtoul(argv[i + 1], NULL, 0);
-        if (!strcmp(argv[i], "--bytes")) bytes = v;
-        else if (!strcmp(argv[i], "--repeat")) repeat = v;
-        else if (!strcmp(argv[i], "--vector")) vector = v;
+        if (!strcmp(argv[i], "--bytes"))
+            bytes = v;
+        else if (!strcmp(argv[i], "--repeat"))
+            repeat = v;
+        else if (!strcmp(argv[i], "--vector"))
+            vector = v;
     }
     bytes = (bytes + 4095) & ~4095u;
 
     snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
     n = readlink(path, link, sizeof(link) - 1);
-    if (n < 0) die("no IOMMU group (boot with an IOMMU: intel_iommu=on)");
+    if (n < 0)
+        die("no IOMMU group (boot with an IOMMU: intel_iommu=on)");
     link[n] = '\0';
     snprintf(path, sizeof(path), "/dev/vfio/%s", basename(link));
 
     container = open("/dev/vfio/vfio", O_RDWR);
-    if (container < 0) die("/dev/vfio/vfio");
-    if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION) fail("vfio API version");
-    if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU)) fail("no type1 IOMMU");
+    if (container < 0)
+        die("/dev/vfio/vfio");
+    if (ioctl(container, VFIO_GET_API_VERSION) != VFIO_API_VERSION)
+        fail("vfio API version");
+    if (!ioctl(container, VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU))
+        fail("no type1 IOMMU");
     group = open(path, O_RDWR);
-    if (group < 0) die(path);
+    if (group < 0)
+        die(path);
     if (ioctl(group, VFIO_GROUP_GET_STATUS, &group_status) ||
-        !(group_status.flags & VFIO_GROUP_FLAGS_VIABLE)) fail("group not viable");
-    if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container)) die("set container");
-    if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU)) die("set IOMMU");
+        !(group_status.flags & VFIO_GROUP_FLAGS_VIABLE))
+        fail("group not viable");
+    if (ioctl(group, VFIO_GROUP_SET_CONTAINER, &container))
+        die("set container");
+    if (ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU))
+        die("set IOMMU");
     device = ioctl(group, VFIO_GROUP_GET_DEVICE_FD, bdf);
-    if (device < 0) die("get device");
+    if (device < 0)
+        die("get device");
 
-    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &bar) || bar.size < TB + 0x1000) fail("BAR0");
+    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &bar) || bar.size < TB + 0x1000)
+        fail("BAR0");
     bar0 = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, device, (off_t)bar.offset);
-    if (bar0 == MAP_FAILED) die("mmap BAR0");
-    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &config)) fail("config region");
-    if (pread(device, &command, 2, (off_t)config.offset + 4) != 2) die("read command");
+    if (bar0 == MAP_FAILED)
+        die("mmap BAR0");
+    if (ioctl(device, VFIO_DEVICE_GET_REGION_INFO, &config))
+        fail("config region");
+    if (pread(device, &command, 2, (off_t)config.offset + 4) != 2)
+        die("read command");
     command |= 0x6; /* memory space and bus master */
-    if (pwrite(device, &command, 2, (off_t)config.offset + 4) != 2) die("write command");
+    if (pwrite(device, &command, 2, (off_t)config.offset + 4) != 2)
+        die("write command");
 
     buffer = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (buffer == MAP_FAILED) die("buffer");
+    if (buffer == MAP_FAILED)
+        die("buffer");
     memset(buffer, 0, bytes);
     map.vaddr = (uintptr_t)buffer;
     map.iova = IOVA;
     map.size = bytes;
     map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
-    if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map)) die("map DMA");
+    if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
+        die("map DMA");
 
     irq_fd = eventfd(0, 0);
     irq_set->argsz = sizeof(irq_set_buf);
@@ -175,9 +192,11 @@ int main(int argc, char **argv)
     irq_set->start = vector;
     irq_set->count = 1;
     memcpy(irq_set->data, &irq_fd, sizeof(int32_t));
-    if (ioctl(device, VFIO_DEVICE_SET_IRQS, irq_set)) die("MSI-X eventfd");
+    if (ioctl(device, VFIO_DEVICE_SET_IRQS, irq_set))
+        die("MSI-X eventfd");
 
-    if (rd(TB_ID) != TB_ID_VALUE) fail("the test block's ID");
+    if (rd(TB_ID) != TB_ID_VALUE)
+        fail("the test block's ID");
     printf("function: %u\n", rd(TB_FUNCTION));
 
     run_dma(1u, bytes, 0xA4000000u, vector); /* fill */
@@ -194,7 +213,8 @@ int main(int argc, char **argv)
         expected_sum += buffer[i];
     }
     run_dma(2u, bytes, 0, vector); /* checksum */
-    if (rd(TB_CHECKSUM) != expected_sum) fail("the checksum of guest memory read by DMA");
+    if (rd(TB_CHECKSUM) != expected_sum)
+        fail("the checksum of guest memory read by DMA");
     printf("dma-read: ok, checksum 0x%08x\n", expected_sum);
 
     if (repeat) {

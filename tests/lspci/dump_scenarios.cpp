@@ -9,11 +9,10 @@
 #include "pcie/msix.h"
 #include "sriov/endpoint.h"
 
-#include <systemc>
-
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <systemc>
 
 using namespace aie4sim;
 namespace reg = aie4sim::pcie::reg;
@@ -90,9 +89,8 @@ int sc_main(int argc, char* argv[]) {
     ok &= write_file(dir + "/pf-vfs-enabled.dump",
                      pcie::lspci_dump(enabled.pf().config_space(), pf_address));
     const unsigned vf1_routing = enabled.sriov().routing_offset(1);
-    ok &= write_file(dir + "/vf1.dump",
-                     pcie::lspci_dump(enabled.vf(1).config_space(),
-                                      {1, vf1_routing >> 3, vf1_routing & 7}));
+    ok &= write_file(dir + "/vf1.dump", pcie::lspci_dump(enabled.vf(1).config_space(),
+                                                         {1, vf1_routing >> 3, vf1_routing & 7}));
 
     sriov::Endpoint sizing("sizing", config.pf, config.sriov);
     size_bars(sizing);

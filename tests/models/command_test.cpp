@@ -14,7 +14,9 @@ namespace th = aie4sim::tiles::host;
 
 namespace {
 constexpr std::uint64_t kRegion = std::uint64_t{1} << 28; // 256 MiB per run
-std::uint64_t region(unsigned i) { return std::uint64_t{1} << 32 | (kRegion * i); }
+std::uint64_t region(unsigned i) {
+    return std::uint64_t{1} << 32 | (kRegion * i);
+}
 } // namespace
 
 TEST_CASE("standalone GEMMs of several shapes are bit-exact through a VF", "[commands][gemm]") {
@@ -22,8 +24,8 @@ TEST_CASE("standalone GEMMs of several shapes are bit-exact through a VF", "[com
     std::vector<models::host::WorkloadResult> results;
     b.run([&](HostDriver& d) {
         bring_up(d, 1);
-        const th::GemmSpec shapes[] = {{1, 1, 1}, {100, 70, 130}, {64, 128, 64}, {37, 200, 19},
-                                       {256, 256, 256}};
+        const th::GemmSpec shapes[] = {
+            {1, 1, 1}, {100, 70, 130}, {64, 128, 64}, {37, 200, 19}, {256, 256, 256}};
         unsigned i = 0;
         for (const th::GemmSpec& g : shapes) {
             results.push_back(models::host::run_gemm(d, 1, {g, 7 + i}, region(i)));
@@ -125,8 +127,8 @@ TEST_CASE("bad control code ends its command in ERROR; the device keeps serving"
         auto q = models::host::open_queue(d, 1, 4, region(0));
         // control code that writes outside the partition: column 5 of a 3-column array
         std::vector<std::uint8_t> code(16 + 12 + 4, 0);
-        const std::uint32_t words[] = {tiles::cc::kMagic, 0x00030001, 2, 32,
-                                       0x00000301u, (5u << 25) | 0x1000, 1, 0x00000107u};
+        const std::uint32_t words[] = {tiles::cc::kMagic, 0x00030001,          2, 32,
+                                       0x00000301u,       (5u << 25) | 0x1000, 1, 0x00000107u};
         std::memcpy(code.data(), words, sizeof words);
         mem.write(region(0) + 0x10000, code.data(), code.size());
         const std::uint32_t fresh = models::hq::kStateNew;
@@ -169,4 +171,41 @@ TEST_CASE("a malformed queue stops only that context", "[commands][errors]") {
     });
     REQUIRE(b.failure.empty());
     CHECK(other.verified);
+}
+
+TEST_CASE("the START_DPU form: the command BO names the instruction buffer", "[commands][gemm]") {
+    DeviceBench b;
+    models::host::WorkloadResult r;
+    b.run([&](HostDriver& d) {
+        bring_up(d, 1);
+        models::host::WorkloadRequest request{{40, 72, 24}, 11};
+        request.start_dpu = true;
+        r = models::host::run_gemm(d, 1, request, region(0));
+    });
+    REQUIRE(b.failure.empty());
+    INFO(r.error);
+    CHECK(r.completed);
+    CHECK(r.verified);
+    CHECK(r.cycles > 0); // the trace record was written
+}
+
+TEST_CASE("a context that reuses an old context's id after DESTROY_VFS finds the array cleared",
+          "[commands][scheduler]") {
+    DeviceBench b;
+    std::uint64_t switches_before = 0, switches_after = 0;
+    bool first = false, second = false;
+    b.run([&](HostDriver& d) {
+        bring_up(d, 1);
+        first = models::host::run_gemm(d, 1, {{32, 32, 32}, 1}, region(0)).verified;
+        switches_before = b.device.commands().arbiter().switches();
+        d.disable_vfs();
+        d.enable_vfs(1); // the VF's firmware starts again: its next context id is 1 again
+        second = models::host::run_gemm(d, 1, {{32, 32, 32}, 2}, region(1)).verified;
+        switches_after = b.device.commands().arbiter().switches();
+    });
+    REQUIRE(b.failure.empty());
+    CHECK(first);
+    CHECK(second);
+    // A new owner of the columns, though the VF and the context id are the same as before.
+    CHECK(switches_after == switches_before + 1);
 }

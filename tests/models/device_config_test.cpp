@@ -33,7 +33,8 @@ TEST_CASE("16 VFs and other resources are configurable", "[config]") {
     const DeviceConfig c = parse_device_config(
         parse_config_text(R"({"sriov": {"total_vfs": 16}, "pcie": {"msix": {"vectors": 16,
             "table_bar": 0, "table_offset": "0x8000", "pba_bar": 0, "pba_offset": "0x9000"}},
-            "firmware": {"max_contexts": 32}})", "test"),
+            "firmware": {"max_contexts": 32}})",
+                          "test"),
         "test");
     CHECK(c.sriov.total_vfs == 16);
     CHECK(c.pf.msix.vectors == 16);

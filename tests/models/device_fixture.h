@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace aie4sim::testing {
 
@@ -21,7 +22,7 @@ struct DeviceBench {
     std::string failure;
 
     explicit DeviceBench(models::DeviceConfig c = models::default_device_config())
-        : config(c), device("aie4", config), driver("driver", host, config) {
+        : config(std::move(c)), device("aie4", config), driver("driver", host, config) {
         driver.config.bind(device.endpoint().config_in);
         driver.mem.bind(device.endpoint().mem_in);
         device.endpoint().outbound.bind(host.bus);
@@ -29,7 +30,7 @@ struct DeviceBench {
 
     // Runs `scenario` as the host's thread until it returns (once per bench: the simulation
     // ends with it); a DriverError or any exception is recorded in `failure`.
-    void run(std::function<void(models::host::HostDriver&)> scenario) {
+    void run(const std::function<void(models::host::HostDriver&)>& scenario) {
         sc_core::sc_spawn([this, scenario] {
             try {
                 scenario(driver);
@@ -40,7 +41,6 @@ struct DeviceBench {
         });
         sc_core::sc_start();
     }
-
 };
 
 // The driver's probe, and optionally its SR-IOV enable: the start of most scenarios.

@@ -62,7 +62,8 @@ TEST_CASE("partitions: non-zero ids of the function, inside the columns the VF s
         CHECK(second.status == 0);
         CHECK(word(second.payload, 1) != d.partition(1));
         // VF2 cannot destroy VF1's partition; VF1 can
-        CHECK(d.call(2, mgmt::kDestroyPartition, words({d.partition(1)}), 4).status == mgmt::kError);
+        CHECK(d.call(2, mgmt::kDestroyPartition, words({d.partition(1)}), 4).status ==
+              mgmt::kError);
         CHECK(d.call(1, mgmt::kDestroyPartition, words({word(second.payload, 1)}), 4).status == 0);
     });
     REQUIRE(b.failure.empty());
@@ -95,7 +96,8 @@ TEST_CASE("spatial scheduling: each VF sees and partitions its own slice of colu
     }
 }
 
-TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors", "[firmware][vf]") {
+TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors",
+          "[firmware][vf]") {
     DeviceBench b;
     b.run([&](HostDriver& d) {
         bring_up(d, 2);
@@ -110,9 +112,12 @@ TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors"
         CHECK(c1.msix < 8);
         // too many tiles, a bad queue address, another function's partition
         const std::uint32_t p1 = d.partition(1);
-        CHECK(d.call(1, mgmt::kCreateHwContext, words({p1, 13, 0, 0x1000, 0x800FFFFF, 0}), 16).status == mgmt::kError);
-        CHECK(d.call(1, mgmt::kCreateHwContext, words({p1, 4, 0, 0x1004, 0x800FFFFF, 0}), 16).status == mgmt::kError);
-        CHECK(d.call(2, mgmt::kCreateHwContext, words({p1, 4, 0, 0x1000, 0x800FFFFF, 0}), 16).status == mgmt::kError);
+        CHECK(d.call(1, mgmt::kCreateHwContext, words({p1, 13, 0, 0x1000, 0x800FFFFF, 0}), 16)
+                  .status == mgmt::kError);
+        CHECK(d.call(1, mgmt::kCreateHwContext, words({p1, 4, 0, 0x1004, 0x800FFFFF, 0}), 16)
+                  .status == mgmt::kError);
+        CHECK(d.call(2, mgmt::kCreateHwContext, words({p1, 4, 0, 0x1000, 0x800FFFFF, 0}), 16)
+                  .status == mgmt::kError);
         // VF2 cannot destroy VF1's context
         CHECK(d.call(2, mgmt::kDestroyHwContext, words({c1.id, 0}), 4).status == mgmt::kError);
         d.destroy_context(c1);
@@ -133,7 +138,8 @@ TEST_CASE("a function may hold max_contexts contexts, then is refused", "[firmwa
             d.create_context(1, 1, 0x10000000 + 0x1000 * i);
         }
         const std::uint32_t p = d.partition(1);
-        CHECK(d.call(1, mgmt::kCreateHwContext, words({p, 1, 0, 0x20000000, 0x800FFFFF, 0}), 16).status == mgmt::kError);
+        CHECK(d.call(1, mgmt::kCreateHwContext, words({p, 1, 0, 0x20000000, 0x800FFFFF, 0}), 16)
+                  .status == mgmt::kError);
     });
     REQUIRE(b.failure.empty());
 }
@@ -159,8 +165,8 @@ TEST_CASE("a VF's FLR resets its firmware state and republishes its mailbox", "[
         bring_up(d, 2);
         d.create_context(1, 4, 0x10000000);
         d.create_context(2, 4, 0x11000000);
-        const std::uint16_t devctl = b.device.endpoint().vf(1).express_offset() +
-                                     pcie::express::kDeviceControl;
+        const std::uint16_t devctl =
+            b.device.endpoint().vf(1).express_offset() + pcie::express::kDeviceControl;
         d.cfg_write(1, devctl, 2, pcie::express::kDevCtlInitiateFlr);
         valid_right_after = b.device.sram(1).read32(mgmt::info::kValid);
         wait(sc_core::sc_time(10, sc_core::SC_MS));

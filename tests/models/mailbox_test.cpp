@@ -25,7 +25,8 @@ TEST_CASE("unknown opcodes get NOTSUPP at the size the driver expects", "[mailbo
         bring_up(d, 1);
         CHECK(d.call(1, 0x3FFFF, words({0}), 4).status == mgmt::kNotSupported);
         CHECK(d.call(1, mgmt::kIdentify, words({0}), 20).status == mgmt::kNotSupported);
-        CHECK(d.call(0, mgmt::kQueryCertFirmwareVersion, words({0}), 60).status == mgmt::kNotSupported);
+        CHECK(d.call(0, mgmt::kQueryCertFirmwareVersion, words({0}), 60).status ==
+              mgmt::kNotSupported);
         CHECK(d.call(1, mgmt::kGetDpmFreqTable, words({0}), 92).status == mgmt::kNotSupported);
         CHECK(d.call(1, mgmt::kAieVersionInfo, words({0}), 8).status == 0);
     });

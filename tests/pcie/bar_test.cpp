@@ -42,7 +42,7 @@ TEST_CASE("BAR decode follows Memory Space Enable and the BAR bounds", "[pcie][b
     FunctionBench b;
     b.cfg_write(reg::kBar0, 4, 0xFE000000);
     b.cfg_write(reg::kBar0 + 8, 4, 0x00000000);
-    b.cfg_write(reg::kBar0 + 12, 4, 0x00000001); // BAR2 at 4 GiB
+    b.cfg_write(reg::kBar0 + 12, 4, 0x00000001);               // BAR2 at 4 GiB
     CHECK_FALSE(b.function.decode(0xFE000010, 4).has_value()); // decode disabled
     b.cfg_write(reg::kCommand, 2, reg::kCommandMemorySpace);
     auto hit = b.function.decode(0xFE000010, 4);

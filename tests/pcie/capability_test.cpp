@@ -29,7 +29,7 @@ TEST_CASE("PCIe capability: endpoint, version 2, FLR capable", "[pcie][cap]") {
     FunctionBench b;
     const auto e = b.find_capability(reg::kCapExpress);
     const auto caps = b.cfg(e + ex::kCapabilities, 2);
-    CHECK((caps & 0xF) == 2);         // capability version
+    CHECK((caps & 0xF) == 2);        // capability version
     CHECK(((caps >> 4) & 0xF) == 0); // PCI Express Endpoint
     const auto devcap = b.cfg(e + ex::kDeviceCapabilities);
     CHECK((devcap & ex::kDevCapFlr) != 0);
@@ -75,7 +75,7 @@ TEST_CASE("Power management: D0 and D3hot only; D3hot stops memory decode", "[pc
     const auto csr = static_cast<std::uint16_t>(pm + aie4sim::pcie::pm::kControlStatus);
     CHECK((b.cfg(csr, 2) & 3) == 0);
     CHECK((b.cfg(csr, 2) & (1u << 3)) != 0); // No_Soft_Reset
-    b.cfg_write(csr, 2, 1); // D1 is not supported: ignored
+    b.cfg_write(csr, 2, 1);                  // D1 is not supported: ignored
     CHECK((b.cfg(csr, 2) & 3) == 0);
     b.cfg_write(reg::kCommand, 2, reg::kCommandMemorySpace);
     b.cfg_write(csr, 2, 3);
@@ -92,7 +92,7 @@ TEST_CASE("ARI capability sits in the extended list when enabled", "[pcie][cap]"
     FunctionBench b(config);
     const auto ari = b.find_extended(reg::kExtCapAri);
     REQUIRE(ari == 0x100);
-    CHECK(((b.cfg(ari) >> 16) & 0xF) == 1); // version
+    CHECK(((b.cfg(ari) >> 16) & 0xF) == 1);        // version
     CHECK(((b.cfg(ari + 4, 2) >> 8) & 0xFF) == 0); // next function number
     FunctionBench plain;
     CHECK(plain.find_extended(reg::kExtCapAri) == 0);

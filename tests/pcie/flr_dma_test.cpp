@@ -22,7 +22,8 @@ TEST_CASE("Initiate FLR resets the function's registers and tells the device", "
     b.cfg_write(e + ex::kDeviceControl, 2, (2u << 5) | (5u << 12)); // MPS 512, MRRS 4096
     b.cfg_write(reg::kInterruptLine, 1, 0x11);
 
-    b.cfg_write(e + ex::kDeviceControl, 2, b.cfg(e + ex::kDeviceControl, 2) | ex::kDevCtlInitiateFlr);
+    b.cfg_write(e + ex::kDeviceControl, 2,
+                b.cfg(e + ex::kDeviceControl, 2) | ex::kDevCtlInitiateFlr);
 
     REQUIRE(resets.size() == 1);
     CHECK(resets[0] == pcie::ResetKind::function_level);
@@ -32,8 +33,8 @@ TEST_CASE("Initiate FLR resets the function's registers and tells the device", "
     CHECK((b.cfg(msix + 2, 2) & pcie::msix::kEnable) == 0);
     const auto devctl = b.cfg(e + ex::kDeviceControl, 2);
     CHECK((devctl & ex::kDevCtlInitiateFlr) == 0); // always reads 0
-    CHECK(((devctl >> 5) & 7) == 2);                // Max_Payload_Size survives an FLR
-    CHECK(((devctl >> 12) & 7) == 2);               // MRRS back to its default (512 B)
+    CHECK(((devctl >> 5) & 7) == 2);               // Max_Payload_Size survives an FLR
+    CHECK(((devctl >> 12) & 7) == 2);              // MRRS back to its default (512 B)
     // the MSI-X table is back to masked entries
     b.cfg_write(reg::kCommand, 2, reg::kCommandMemorySpace);
     CHECK(read(b.function.bar_in(0), 0x8000, 4).value == 0);

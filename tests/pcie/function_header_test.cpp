@@ -27,9 +27,9 @@ TEST_CASE("Command: memory, bus master, parity, SERR and INTx disable are RW; I/
     FunctionBench b;
     CHECK(b.cfg(reg::kCommand, 2) == 0);
     b.cfg_write(reg::kCommand, 2, 0xFFFF);
-    CHECK(b.cfg(reg::kCommand, 2) == (reg::kCommandMemorySpace | reg::kCommandBusMaster |
-                                      reg::kCommandParityErrorResponse | reg::kCommandSerrEnable |
-                                      reg::kCommandInterruptDisable));
+    CHECK(b.cfg(reg::kCommand, 2) ==
+          (reg::kCommandMemorySpace | reg::kCommandBusMaster | reg::kCommandParityErrorResponse |
+           reg::kCommandSerrEnable | reg::kCommandInterruptDisable));
     CHECK(b.function.memory_enabled());
     CHECK(b.function.bus_master_enabled());
 }
@@ -58,7 +58,8 @@ TEST_CASE("Interrupt Line is RW, Interrupt Pin is 0 (no INTx), expansion ROM abs
     CHECK(b.cfg(reg::kExpansionRom) == 0);
 }
 
-TEST_CASE("VF header: IDs all-ones, no BARs, only Bus Master Enable in Command", "[pcie][header][vf]") {
+TEST_CASE("VF header: IDs all-ones, no BARs, only Bus Master Enable in Command",
+          "[pcie][header][vf]") {
     FunctionBench b(sample_function_config(), pcie::FunctionKind::virtual_function);
     CHECK(b.cfg(reg::kVendorId) == 0xFFFFFFFF);
     for (unsigned i = 0; i < 6; ++i) {
@@ -73,7 +74,7 @@ TEST_CASE("VF header: IDs all-ones, no BARs, only Bus Master Enable in Command",
 
 TEST_CASE("malformed configuration requests complete with an error", "[pcie][header]") {
     FunctionBench b;
-    CHECK_FALSE(b.cfg_read(0x02, 4).ok());  // crosses a DWORD
+    CHECK_FALSE(b.cfg_read(0x02, 4).ok());   // crosses a DWORD
     CHECK_FALSE(b.cfg_read(0x1000, 4).ok()); // beyond 4 KiB
     CHECK_FALSE(b.cfg_write(0x04, 3, 0x7).ok());
     CHECK(b.cfg(reg::kCommand, 2) == 0);

@@ -14,9 +14,9 @@ namespace aie4sim::testing {
 inline pcie::FunctionConfig sample_function_config() {
     pcie::FunctionConfig c;
     c.identity = {0x1234, 0x5678, 0x02, 0x118000, 0x1AF4, 0x1100};
-    c.bars[0] = {0x10000, false, false};  // 64 KiB, 32-bit
-    c.bars[2] = {0x100000, true, true};   // 1 MiB, 64-bit prefetchable
-    c.bars[4] = {0x1000, false, false};   // 4 KiB
+    c.bars[0] = {0x10000, false, false}; // 64 KiB, 32-bit
+    c.bars[2] = {0x100000, true, true};  // 1 MiB, 64-bit prefetchable
+    c.bars[4] = {0x1000, false, false};  // 4 KiB
     c.msix = {8, 0, 0x8000, 0, 0x9000};
     return c;
 }

@@ -47,7 +47,7 @@ struct EndpointBench {
 
     explicit EndpointBench(const sriov::SriovConfig& s = sample_sriov(),
                            const pcie::FunctionConfig& pf = sample_pf())
-        : ep("ep", pf, s), blocks((s.total_vfs + 1) * 6) {
+        : ep("ep", pf, s), blocks((std::size_t{s.total_vfs} + 1) * 6) {
         bind(ep.pf(), 0);
         for (unsigned n = 1; n <= ep.total_vfs(); ++n) {
             bind(ep.vf(n), n);

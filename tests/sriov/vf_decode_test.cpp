@@ -28,8 +28,8 @@ TEST_CASE("each VF's slice of each VF BAR aperture reaches that VF", "[sriov][de
     program_vf_bars(b);
     b.enable_vfs(4);
     for (unsigned vf = 1; vf <= 4; ++vf) {
-        const std::uint64_t a0 = kVfBar0Base + (vf - 1) * 0x4000 + 0x10;
-        const std::uint64_t a2 = kVfBar2Base + (vf - 1) * 0x80000 + 0x1000 + vf * 4;
+        const std::uint64_t a0 = kVfBar0Base + (vf - 1) * 0x4000ULL + 0x10;
+        const std::uint64_t a2 = kVfBar2Base + (vf - 1) * 0x80000ULL + 0x1000 + vf * 4ULL;
         REQUIRE(write(b.ep.mem_in, a0, 4, 0x1000 + vf).ok());
         REQUIRE(write(b.ep.mem_in, a2, 4, 0x2000 + vf).ok());
         auto route = b.ep.route(a2, 4);
@@ -44,8 +44,9 @@ TEST_CASE("each VF's slice of each VF BAR aperture reaches that VF", "[sriov][de
         RecordingTarget& r2 = b.block(vf, 2);
         REQUIRE(r2.records.size() == 1);
         CHECK(r2.records[0].offset == 0x1000 + vf * 4);
-        CHECK(read(b.ep.mem_in, kVfBar2Base + (vf - 1) * 0x80000 + 0x1000 + vf * 4, 4).value ==
-              0x2000 + vf);
+        CHECK(
+            read(b.ep.mem_in, kVfBar2Base + (vf - 1) * 0x80000ULL + 0x1000 + vf * 4ULL, 4).value ==
+            0x2000 + vf);
     }
     CHECK(b.block(0, 0).records.empty()); // nothing went to the PF
 }
@@ -55,7 +56,7 @@ TEST_CASE("addresses outside every enabled aperture complete with an error", "[s
     program_vf_bars(b);
     b.enable_vfs(2);
     // beyond NumVFs' slices of the aperture
-    CHECK_FALSE(read(b.ep.mem_in, kVfBar0Base + 2 * 0x4000, 4).ok());
+    CHECK_FALSE(read(b.ep.mem_in, kVfBar0Base + 2ULL * 0x4000, 4).ok());
     // below the aperture, and an access straddling two VFs' slices
     CHECK_FALSE(read(b.ep.mem_in, kVfBar0Base - 4, 4).ok());
     CHECK_FALSE(read(b.ep.mem_in, kVfBar0Base + 0x3FFC, 8).ok());
@@ -100,7 +101,7 @@ TEST_CASE("a VF's MSI-X table lives in its own BAR", "[sriov][decode][msix]") {
     b.cfg_write(2, reg::kCommand, 2, reg::kCommandBusMaster);
     const std::uint16_t msix = b.ep.vf(2).msix_offset();
     b.cfg_write(2, msix + 2, 2, 0x8000); // MSI-X Enable
-    const std::uint64_t table = kVfBar0Base + 0x4000 + 0x2000 + 16 * 1;
+    const std::uint64_t table = kVfBar0Base + 0x4000 + 0x2000 + 16ULL * 1;
     REQUIRE(write(b.ep.mem_in, table, 8, 0xFEE00000).ok());
     REQUIRE(write(b.ep.mem_in, table + 8, 4, 0x31).ok());
     REQUIRE(write(b.ep.mem_in, table + 12, 4, 0).ok());

@@ -54,7 +54,8 @@ TEST_CASE("a VF's FLR resets that VF only", "[sriov][vf][flr]") {
     b.ep.vf(1).on_reset([&](pcie::ResetKind k) { vf1_resets.push_back(k); });
     b.cfg_write(1, reg::kCommand, 2, reg::kCommandBusMaster);
     b.cfg_write(2, reg::kCommand, 2, reg::kCommandBusMaster);
-    const auto devctl = static_cast<std::uint16_t>(b.ep.vf(1).express_offset() + ex::kDeviceControl);
+    const auto devctl =
+        static_cast<std::uint16_t>(b.ep.vf(1).express_offset() + ex::kDeviceControl);
     b.cfg_write(1, devctl, 2, ex::kDevCtlInitiateFlr);
     REQUIRE(vf1_resets.size() == 1);
     CHECK(vf1_resets[0] == pcie::ResetKind::function_level);

@@ -1,15 +1,15 @@
 #define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #include "common/log.h"
 
-#include <systemc>
-
+#include <catch2/catch.hpp>
 #include <cstdlib>
+#include <systemc>
 
 // libsystemc's own main() calls sc_main; the tests bring their own main (Catch's runner), but
 // the library still needs the symbol to link.
-int sc_main(int /*argc*/, char* /*argv*/[]) { return 0; }
+int sc_main(int /*argc*/, char* /*argv*/[]) {
+    return 0;
+}
 
 int main(int argc, char* argv[]) {
     // Tests build many small simulations: SystemC's banner and its warning about an

@@ -4,13 +4,12 @@
 
 #include "pcie/tlm_extensions.h"
 
-#include <systemc>
-#include <tlm>
-#include <tlm_utils/simple_target_socket.h>
-
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 namespace aie4sim::testing {
@@ -60,7 +59,8 @@ struct RecordingTarget : sc_core::sc_module {
     std::vector<Record> records;
     std::map<std::uint64_t, std::uint8_t> bytes;
 
-    explicit RecordingTarget(const sc_core::sc_module_name& n) : sc_core::sc_module(n), socket("socket") {
+    explicit RecordingTarget(const sc_core::sc_module_name& n)
+        : sc_core::sc_module(n), socket("socket") {
         socket.register_b_transport(this, &RecordingTarget::b_transport);
     }
     void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time&) {
@@ -69,7 +69,8 @@ struct RecordingTarget : sc_core::sc_module {
             if (t.is_write()) {
                 bytes[t.get_address() + i] = t.get_data_ptr()[i];
             } else {
-                t.get_data_ptr()[i] = bytes.count(t.get_address() + i) ? bytes[t.get_address() + i] : 0;
+                t.get_data_ptr()[i] =
+                    bytes.count(t.get_address() + i) ? bytes[t.get_address() + i] : 0;
             }
         }
         t.set_response_status(tlm::TLM_OK_RESPONSE);
