@@ -189,19 +189,38 @@ bool Tile::is_mapped(std::uint32_t reg) const {
     if (reg == regs::kLockError || reg == regs::kLockError + 4) {
         return true;
     }
-    if (reg >= regs::kDma && reg < regs::kDmaChannels) {
-        const std::uint32_t rel = reg - regs::kDma;
-        return rel / regs::kBdPoolStride < bd_pools() &&
-               (rel % regs::kBdPoolStride) / regs::kBdStride < kBdsPerPool;
+    if (bd_word(reg)) {
+        return true;
     }
+    if (const auto r = channel_register(reg)) {
+        return r->offset <= regs::kChannelTasksDone;
+    }
+    return false;
+}
+
+std::optional<Tile::BdWord> Tile::bd_word(std::uint32_t reg) const {
+    if (reg < regs::kDma || reg >= regs::kDmaChannels) {
+        return std::nullopt;
+    }
+    const std::uint32_t rel = reg - regs::kDma;
+    const unsigned pool = rel / regs::kBdPoolStride;
+    const unsigned bd = (rel % regs::kBdPoolStride) / regs::kBdStride;
+    if (pool >= bd_pools() || bd >= kBdsPerPool) {
+        return std::nullopt;
+    }
+    return BdWord{pool * kBdsPerPool + bd, (rel % regs::kBdPoolStride) % regs::kBdStride / 4};
+}
+
+std::optional<Tile::ChannelRegister> Tile::channel_register(std::uint32_t reg) const {
     for (const DmaDir dir : {DmaDir::s2mm, DmaDir::mm2s}) {
         const std::uint32_t base =
             dir == DmaDir::s2mm ? regs::kDmaChannels : regs::kDmaMm2sChannels;
         if (reg >= base && reg < base + channels(dir) * regs::kDmaChannelStride) {
-            return (reg - base) % regs::kDmaChannelStride <= regs::kChannelTasksDone;
+            return ChannelRegister{dir, (reg - base) / regs::kDmaChannelStride,
+                                   (reg - base) % regs::kDmaChannelStride};
         }
     }
-    return false;
+    return std::nullopt;
 }
 
 bool Tile::read_register(std::uint32_t reg, std::uint32_t& value) {
@@ -233,25 +252,13 @@ bool Tile::read_register(std::uint32_t reg, std::uint32_t& value) {
             static_cast<std::uint32_t>(locks_.error_bits() >> (reg == regs::kLockError ? 0 : 32));
         return true;
     }
-    if (reg >= regs::kDma && reg < regs::kDmaChannels) {
-        const std::uint32_t rel = reg - regs::kDma;
-        const unsigned pool = rel / regs::kBdPoolStride;
-        const unsigned bd = (rel % regs::kBdPoolStride) / regs::kBdStride;
-        const unsigned word = (rel % regs::kBdPoolStride) % regs::kBdStride / 4;
-        if (pool >= bd_pools() || bd >= kBdsPerPool) {
-            return false;
-        }
-        value = bds_[pool * kBdsPerPool + bd][word];
+    if (const auto bd = bd_word(reg)) {
+        value = bds_[bd->index][bd->word];
         return true;
     }
-    for (const DmaDir dir : {DmaDir::s2mm, DmaDir::mm2s}) {
-        const std::uint32_t base =
-            dir == DmaDir::s2mm ? regs::kDmaChannels : regs::kDmaMm2sChannels;
-        if (reg < base || reg >= base + channels(dir) * regs::kDmaChannelStride) {
-            continue;
-        }
-        DmaChannel& ch = channel(dir, (reg - base) / regs::kDmaChannelStride);
-        switch ((reg - base) % regs::kDmaChannelStride) {
+    if (const auto r = channel_register(reg)) {
+        DmaChannel& ch = channel(r->dir, r->channel);
+        switch (r->offset) {
         case regs::kChannelCtrl:
         case regs::kChannelStartQueue:
             value = 0; // write-only
@@ -311,25 +318,13 @@ bool Tile::write_register(std::uint32_t reg, std::uint32_t value) {
         locks_.clear_error_bits(std::uint64_t{value} << (reg == regs::kLockError ? 0 : 32));
         return true;
     }
-    if (reg >= regs::kDma && reg < regs::kDmaChannels) {
-        const std::uint32_t rel = reg - regs::kDma;
-        const unsigned pool = rel / regs::kBdPoolStride;
-        const unsigned bd = (rel % regs::kBdPoolStride) / regs::kBdStride;
-        const unsigned word = (rel % regs::kBdPoolStride) % regs::kBdStride / 4;
-        if (pool >= bd_pools() || bd >= kBdsPerPool) {
-            return false;
-        }
-        bds_[pool * kBdsPerPool + bd][word] = value;
+    if (const auto bd = bd_word(reg)) {
+        bds_[bd->index][bd->word] = value;
         return true;
     }
-    for (const DmaDir dir : {DmaDir::s2mm, DmaDir::mm2s}) {
-        const std::uint32_t base =
-            dir == DmaDir::s2mm ? regs::kDmaChannels : regs::kDmaMm2sChannels;
-        if (reg < base || reg >= base + channels(dir) * regs::kDmaChannelStride) {
-            continue;
-        }
-        DmaChannel& ch = channel(dir, (reg - base) / regs::kDmaChannelStride);
-        switch ((reg - base) % regs::kDmaChannelStride) {
+    if (const auto r = channel_register(reg)) {
+        DmaChannel& ch = channel(r->dir, r->channel);
+        switch (r->offset) {
         case regs::kChannelCtrl:
             ch.write_ctrl(value);
             return true;

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,19 @@ private:
     bool write_register(std::uint32_t reg, std::uint32_t value);
     bool lock_request(std::uint32_t reg, bool equal_window, std::uint32_t& value);
     [[nodiscard]] unsigned bd_pools() const;
+    // Where a DMA register lives: a word of a buffer descriptor (bds_[index][word]), or a
+    // register of a channel; nothing when the address decodes to neither.
+    struct BdWord {
+        unsigned index;
+        unsigned word;
+    };
+    struct ChannelRegister {
+        DmaDir dir;
+        unsigned channel;
+        std::uint32_t offset;
+    };
+    [[nodiscard]] std::optional<BdWord> bd_word(std::uint32_t reg) const;
+    [[nodiscard]] std::optional<ChannelRegister> channel_register(std::uint32_t reg) const;
     std::array<std::uint32_t, kBdWords>& bd_slot(unsigned pool, unsigned bd) {
         return bds_[pool * kBdsPerPool + bd];
     }

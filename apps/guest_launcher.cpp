@@ -1,5 +1,6 @@
 #include "apps/guest_launcher.h"
 
+#include "apps/child_process.h"
 #include "apps/cpio_writer.h"
 
 #define BOOST_PROCESS_USE_STD_FS
@@ -55,20 +56,6 @@ bool abnormal(int native) {
 struct DieWithParent {
     template <class Executor> void operator()(Executor&) const { prctl(PR_SET_PDEATHSIG, SIGKILL); }
 };
-
-void stop(bp::child& child) {
-    if (!child.valid() || !child.running()) {
-        return;
-    }
-    ::kill(child.id(), SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::seconds(3);
-    while (child.running() && Clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (child.running()) {
-        child.terminate();
-    }
-}
 
 void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bool append) {
     std::ofstream out(path, std::ios::binary | (append ? std::ios::app : std::ios::trunc));
@@ -214,7 +201,7 @@ int run_guest(const GuestOptions& o) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!model.running() || !fs::exists(socket)) {
-        stop(model);
+        stop_child(model);
         say(std::string("the model failed to start: it ") +
             (model.running() ? "did not listen within 60 s"
                              : describe_exit(model.native_exit_code())));
@@ -261,8 +248,8 @@ int run_guest(const GuestOptions& o) {
         if (g_signal != 0) {
             say("interrupted (signal " + std::to_string(g_signal.load()) +
                 "): stopping QEMU and the model");
-            stop(qemu);
-            stop(model);
+            stop_child(qemu);
+            stop_child(model);
             status = kExitInterrupted;
             break;
         }
@@ -279,7 +266,7 @@ int run_guest(const GuestOptions& o) {
                 // exit. The guest's status decides, below.
                 continue;
             }
-            stop(qemu);
+            stop_child(qemu);
             say("the model process " + describe_exit(model.native_exit_code()) +
                 " while the guest was running; QEMU " + describe_exit(qemu.native_exit_code()));
             std::cerr << "  end of the model's log (" << model_log.string() << "):\n"
@@ -292,7 +279,7 @@ int run_guest(const GuestOptions& o) {
             while (model.running() && Clock::now() < grace) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
             }
-            stop(model);
+            stop_child(model);
             reader.join();
             const int qemu_exit = qemu.native_exit_code();
             if (guest_status >= 0) {
@@ -325,8 +312,8 @@ int run_guest(const GuestOptions& o) {
         if (Clock::now() > deadline) {
             say("the guest did not finish within " + std::to_string(o.timeout_s) +
                 " s: stopping QEMU and the model");
-            stop(qemu);
-            stop(model);
+            stop_child(qemu);
+            stop_child(model);
             status = kExitTimeout;
             break;
         }

@@ -17,6 +17,7 @@
 // if a run failed.
 #define BOOST_PROCESS_USE_STD_FS
 #include "apps/build_paths.h"
+#include "apps/child_process.h"
 #include "apps/guest_launcher.h"
 
 #include <atomic>
@@ -308,20 +309,6 @@ struct ChildSetup {
     }
 };
 
-void stop(bp::child& child) {
-    if (!child.valid() || !child.running()) {
-        return;
-    }
-    ::kill(child.id(), SIGTERM);
-    const auto deadline = Clock::now() + std::chrono::seconds(3);
-    while (child.running() && Clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (child.running()) {
-        child.terminate();
-    }
-}
-
 std::string describe_exit(int native) {
     if (WIFSIGNALED(native)) {
         return "was killed by signal " + std::to_string(WTERMSIG(native));
@@ -400,10 +387,10 @@ RunResult run_stock(const Settings& s, ConsoleLog& console) {
             }
             try {
                 if (guest) {
-                    stop(*guest);
+                    apps::stop_child(*guest);
                 }
                 if (remote) {
-                    stop(*remote);
+                    apps::stop_child(*remote);
                 }
                 if (reader.joinable()) {
                     reader.join(); // the pipe's write end died with the guest QEMU
@@ -447,7 +434,7 @@ RunResult run_stock(const Settings& s, ConsoleLog& console) {
         }
         if (!guest->running()) {
             const int native = guest->native_exit_code();
-            stop(*remote);
+            apps::stop_child(*remote);
             reader.join();
             r.guest_status = console.guest_status;
             if (r.guest_status < 0) {

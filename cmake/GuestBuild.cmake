@@ -16,6 +16,7 @@ add_custom_command(OUTPUT ${qemu_stamp}
           ${PROJECT_SOURCE_DIR}/scripts/qemu/build.sh
           ${PROJECT_SOURCE_DIR}/scripts/qemu/fetch-source.sh
           ${PROJECT_SOURCE_DIR}/scripts/lib/apt-private.sh
+          ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh
   USES_TERMINAL
   COMMENT "QEMU 7.2 with the aie4sim device (first build: about 3 minutes)")
 add_custom_target(qemu ALL DEPENDS ${qemu_stamp})
@@ -27,6 +28,7 @@ add_custom_command(OUTPUT ${image_stamp}
   COMMAND ${CMAKE_COMMAND} -E touch ${image_stamp}
   DEPENDS ${AIE4SIM_GUEST_PROGRAMS} ${AIE4SIM_GUEST_FILES} ${guest_scripts}
           ${PROJECT_SOURCE_DIR}/scripts/lib/apt-private.sh
+          ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh
   USES_TERMINAL
   COMMENT "Guest image: Debian kernel 7.3.4 with amdxdna, busybox, the guest programs")
 add_custom_target(guest-image ALL DEPENDS ${image_stamp})

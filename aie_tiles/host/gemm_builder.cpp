@@ -397,7 +397,7 @@ private:
             }
             chain.front().acquire = new_panel ? acquire(l2_a_full(r)) : BdLock{};
             chain.back().release = last_of_panel ? release(l2_a_empty(r)) : BdLock{};
-            write_chain(c, mem, DmaDir::mm2s, r, ring * 2, chain);
+            prog_.chain(c, mem, DmaDir::mm2s, r, ring * 2, chain);
         }
         // Memory tile -> all cores: B chunks (k_t rows x n_t), rows beyond K padded.
         {
@@ -418,7 +418,7 @@ private:
             }
             chain.front().acquire = acquire(kL2BFull);
             chain.back().release = release(kL2BEmpty);
-            write_chain(c, mem, DmaDir::mm2s, flow::kMemBroadcast, ring * 2, chain);
+            prog_.chain(c, mem, DmaDir::mm2s, flow::kMemBroadcast, ring * 2, chain);
         }
         // Core r -> memory tile: the C block into L2.
         for (unsigned r = 0; r < p_.cores; ++r) {
@@ -458,7 +458,7 @@ private:
                 continue;
             }
             lanes[lane] = true;
-            write_chain(c, mem, DmaDir::mm2s, flow::kMemResultOut + lane, ring * 2, out);
+            prog_.chain(c, mem, DmaDir::mm2s, flow::kMemResultOut + lane, ring * 2, out);
             BufferDescriptor host;
             host.length = cols * rows;
             host.dims[0] = BdDim{1, cols, 0, 0};
@@ -469,17 +469,6 @@ private:
             prog_.push(c, 0, DmaDir::s2mm, lane, bd_id, 1, true);
         }
         pending_[c].push_back(lanes);
-    }
-
-    // Writes a BD chain at ids first.. in a channel's pool and starts it as one task.
-    void write_chain(unsigned c, unsigned row, DmaDir dir, unsigned ch, unsigned first,
-                     std::vector<BufferDescriptor> chain) {
-        for (std::size_t i = 0; i < chain.size(); ++i) {
-            chain[i].use_next = i + 1 < chain.size();
-            chain[i].next_bd = chain[i].use_next ? first + static_cast<unsigned>(i) + 1 : 0;
-            prog_.bd(c, row, dir, ch, first + static_cast<unsigned>(i), chain[i]);
-        }
-        prog_.push(c, row, dir, ch, first, 1, false);
     }
 
     const Plan& p_;

@@ -296,7 +296,7 @@ private:
                 bd.release = lock(input == 0 ? l2_x_full(r) : l2_y_full(r));
                 chain.push_back(bd);
             }
-            write_chain(c, mem, DmaDir::s2mm, mem_ch, ring * kMaxCores, chain);
+            prog_.chain(c, mem, DmaDir::s2mm, mem_ch, ring * kMaxCores, chain);
         }
         // L2 -> core r (x block, then y block), core r -> L2.
         for (unsigned r = 0; r < p_.cores; ++r) {
@@ -314,11 +314,11 @@ private:
                 y.release = lock(l2_y_empty(r));
                 chain.push_back(y);
             }
-            write_chain(c, mem, DmaDir::mm2s, r, ring * 2, chain);
+            prog_.chain(c, mem, DmaDir::mm2s, r, ring * 2, chain);
             BufferDescriptor back = linear_bd(p_.l2(2, r, slot), p_.block_bytes);
             back.acquire = lock(l2_o_empty(r));
             back.release = lock(l2_o_full(r));
-            write_chain(c, mem, DmaDir::s2mm, flow::kMemResultIn + r, ring, {back});
+            prog_.chain(c, mem, DmaDir::s2mm, flow::kMemResultIn + r, ring, {back});
         }
         // L2 -> host: the valid part of each core's result. A lane's cores hold neighbouring
         // pieces of the output, so one host BD per lane covers them.
@@ -346,26 +346,13 @@ private:
                 continue;
             }
             lanes[lane] = true;
-            write_chain(c, mem, DmaDir::mm2s, flow::kMemResultOut + lane, ring * 2, out);
+            prog_.chain(c, mem, DmaDir::mm2s, flow::kMemResultOut + lane, ring * 2, out);
             const unsigned bd_id = 8 + 4 * lane + ring;
             prog_.host_bd(c, DmaDir::s2mm, lane, bd_id,
                           linear_bd(0, static_cast<std::uint32_t>(bytes)), out_arg, offset);
             prog_.push(c, 0, DmaDir::s2mm, lane, bd_id, 1, true);
         }
         pending_[c].push_back(lanes);
-    }
-
-    void write_chain(unsigned c, unsigned row, DmaDir dir, unsigned ch, unsigned first,
-                     std::vector<BufferDescriptor> chain) {
-        if (chain.empty()) {
-            return;
-        }
-        for (std::size_t i = 0; i < chain.size(); ++i) {
-            chain[i].use_next = i + 1 < chain.size();
-            chain[i].next_bd = chain[i].use_next ? first + static_cast<unsigned>(i) + 1 : 0;
-            prog_.bd(c, row, dir, ch, first + static_cast<unsigned>(i), chain[i]);
-        }
-        prog_.push(c, row, dir, ch, first, 1, false);
     }
 
     const StreamOp& op_;

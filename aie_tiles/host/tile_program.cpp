@@ -60,6 +60,20 @@ void TileProgram::push(unsigned col, unsigned row, DmaDir dir, unsigned channel,
           regs::start_queue(bd, executions, token));
 }
 
+void TileProgram::chain(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned first,
+                        std::vector<BufferDescriptor> bds) {
+    if (bds.empty()) {
+        return;
+    }
+    for (std::size_t i = 0; i < bds.size(); ++i) {
+        const auto id = first + static_cast<unsigned>(i);
+        bds[i].use_next = i + 1 < bds.size();
+        bds[i].next_bd = bds[i].use_next ? id + 1 : 0;
+        bd(col, row, dir, channel, id, bds[i]);
+    }
+    push(col, row, dir, channel, first, 1, false);
+}
+
 void TileProgram::push_many(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
                             std::uint64_t executions) {
     const std::uint64_t tasks = (executions + kMaxRepeat - 1) / kMaxRepeat;

@@ -40,6 +40,10 @@ public:
                  unsigned argument, std::uint64_t offset);
     void push(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
               unsigned executions, bool token);
+    // Writes `chain` as BDs first, first + 1, ... of a channel's pool, each linked to the next,
+    // and starts it as one task. An empty chain writes and starts nothing.
+    void chain(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned first,
+               std::vector<BufferDescriptor> bds);
     // Pushes `executions` runs of a BD chain as tasks of at most 4096 executions each.
     void push_many(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
                    std::uint64_t executions);

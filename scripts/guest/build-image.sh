@@ -9,15 +9,12 @@
 # Env: AIE4SIM_GUEST_EXTRA_MODULES  more module names to include (with their dependencies)
 set -euo pipefail
 
-msg() { echo "aie4sim: $*"; }
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then die "usage: $0 BUILD_DIR [EXTRA_DIR]"; fi
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mkdir -p "$1"
-build=$(cd "$1" && pwd)
+build=$(absolute_dir "$1")
 extra=
 if [ $# -eq 2 ] && [ -n "$2" ]; then
     [ -d "$2" ] || die "EXTRA_DIR '$2' is not a folder"

@@ -10,13 +10,12 @@
 #         BUILD_DIR/deps/linux-7.3.4/usr/include/drm/amdxdna_accel.h
 set -euo pipefail
 
-msg() { echo "aie4sim: $*"; }
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 [ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mkdir -p "$1"
-build=$(cd "$1" && pwd)
+build=$(absolute_dir "$1")
 deps=$build/deps
 upstream=7.3.4
 kver=$upstream+deb13-amd64

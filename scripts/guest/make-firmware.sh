@@ -9,7 +9,9 @@
 # Usage: scripts/guest/make-firmware.sh OUTDIR
 set -euo pipefail
 
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
 command -v python3 >/dev/null || die "'python3' not found: install python3"

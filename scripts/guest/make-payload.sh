@@ -8,7 +8,9 @@
 #   kernel after the gzip main archive, which build-image.sh pads to a 4-byte multiple).
 set -euo pipefail
 
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 [ $# -eq 2 ] || die "usage: $0 OUT.cpio SCRIPT_FILE"
 out=$1 script=$2

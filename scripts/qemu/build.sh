@@ -15,16 +15,13 @@
 #      AIE4SIM_JOBS               ninja -j (default: number of cores)
 set -euo pipefail
 
-msg() { echo "aie4sim: $*"; }
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 [ $# -eq 2 ] || die "usage: $0 BUILD_DIR PROJECT_DIR"
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ -d "$2" ] || die "PROJECT_DIR '$2' is not a folder"
-mkdir -p "$1"
-build=$(cd "$1" && pwd)
+build=$(absolute_dir "$1")
 project=$(cd "$2" && pwd)
 device_dir=${AIE4SIM_QEMU_DEVICE_DIR:-$project/cosim/qemu}
 protocol_dir=${AIE4SIM_QEMU_PROTOCOL_DIR:-$project/cosim/protocol}

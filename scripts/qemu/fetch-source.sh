@@ -6,13 +6,12 @@
 # Env:   AIE4SIM_QEMU_SRC_PKG  source package to fetch (default: qemu; e.g. qemu=1:7.2+dfsg-7+deb12u18)
 set -euo pipefail
 
-msg() { echo "aie4sim: $*"; }
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 [ $# -eq 1 ] || die "usage: $0 BUILD_DIR"
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-mkdir -p "$1"
-build=$(cd "$1" && pwd)
+build=$(absolute_dir "$1")
 deps=$build/deps
 dest=$deps/qemu-src
 stamp=$deps/qemu-src.stamp

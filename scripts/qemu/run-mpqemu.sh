@@ -13,7 +13,9 @@
 # The proxy gets id=aie4sim-rdev0 in both processes. Exit status: the guest QEMU's.
 set -euo pipefail
 
-die() { echo "aie4sim: error: $*" >&2; exit 1; }
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../lib/common.sh
+source "$here/../lib/common.sh"
 
 qemu="qemu-system-x86_64"
 if [ "${1:-}" = -q ]; then qemu=$2; shift 2; fi

@@ -14,6 +14,25 @@ using aie4sim::testing::ArrayBench;
 
 namespace {
 
+// Builds the element-wise op, runs it through a fresh array with x (and y, unless the op is
+// unary) as inputs, and returns the output buffer.
+template <class T>
+std::vector<T> run_eltwise(const EltwiseSpec& spec, const BuildOptions& opt,
+                           const std::vector<T>& x, const std::vector<T>& y) {
+    const Workload w = build_eltwise(spec, PartitionShape{}, opt);
+    INFO(w.op << ": " << w.plan);
+    ArrayBench bench;
+    std::vector<std::vector<std::uint8_t>> inputs{testing::as_bytes(x)};
+    if (spec.op != EltwiseOp::relu) {
+        inputs.push_back(testing::as_bytes(y));
+    }
+    inputs.emplace_back();
+    const auto run = testing::run_workload(bench, w, inputs);
+    INFO(run.result.error);
+    REQUIRE(run.result.ok());
+    return testing::from_bytes<T>(run.outputs.back());
+}
+
 void check_i8(EltwiseOp op, std::uint32_t count, unsigned shift, const BuildOptions& opt) {
     std::mt19937 rng(count + static_cast<unsigned>(op));
     std::uniform_int_distribution<int> dist(-128, 127);
@@ -22,19 +41,8 @@ void check_i8(EltwiseOp op, std::uint32_t count, unsigned shift, const BuildOpti
         x[i] = static_cast<std::int8_t>(dist(rng));
         y[i] = static_cast<std::int8_t>(dist(rng));
     }
-    const Workload w = build_eltwise({op, DataType::int8, count, shift}, PartitionShape{}, opt);
-    INFO(w.op << ": " << w.plan);
-    ArrayBench bench;
-    std::vector<std::vector<std::uint8_t>> inputs{testing::as_bytes(x)};
-    if (op != EltwiseOp::relu) {
-        inputs.push_back(testing::as_bytes(y));
-    }
-    inputs.emplace_back();
-    const auto run = testing::run_workload(bench, w, inputs);
-    INFO(run.result.error);
-    REQUIRE(run.result.ok());
-    CHECK(testing::from_bytes<std::int8_t>(run.outputs.back()) ==
-          eltwise_i8_reference(op, x, y, shift));
+    const auto out = run_eltwise({op, DataType::int8, count, shift}, opt, x, y);
+    CHECK(out == eltwise_i8_reference(op, x, y, shift));
 }
 
 void check_bf16(EltwiseOp op, std::uint32_t count, const BuildOptions& opt) {
@@ -45,20 +53,9 @@ void check_bf16(EltwiseOp op, std::uint32_t count, const BuildOptions& opt) {
         x[i] = float_to_bf16(dist(rng));
         y[i] = float_to_bf16(dist(rng));
     }
-    const Workload w = build_eltwise({op, DataType::bf16, count, 0}, PartitionShape{}, opt);
-    INFO(w.op << ": " << w.plan);
-    ArrayBench bench;
-    std::vector<std::vector<std::uint8_t>> inputs{testing::as_bytes(x)};
-    if (op != EltwiseOp::relu) {
-        inputs.push_back(testing::as_bytes(y));
-    }
-    inputs.emplace_back();
-    const auto run = testing::run_workload(bench, w, inputs);
-    INFO(run.result.error);
-    REQUIRE(run.result.ok());
+    const auto out = run_eltwise({op, DataType::bf16, count, 0}, opt, x, y);
     // One fp32 operation rounded once to bf16: exact against the reference.
-    CHECK(testing::from_bytes<std::uint16_t>(run.outputs.back()) ==
-          eltwise_bf16_reference(op, x, y));
+    CHECK(out == eltwise_bf16_reference(op, x, y));
 }
 
 } // namespace
