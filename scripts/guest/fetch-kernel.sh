@@ -45,7 +45,7 @@ names=("linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver" "linux-libc
 # cached NAME [VERSION_PREFIX]: the newest cached .deb of package NAME (empty if none).
 cached() {
     # shellcheck disable=SC2012 # Debian file names, no odd characters
-    ls -v "$dl/${1}_${2:-}"*.deb 2>/dev/null | tail -n1
+    ls -v "$dl/${1}_${2:-}"*.deb 2>/dev/null | tail -n1 || true # none cached: empty
 }
 have_all=1
 for name in "${names[@]}"; do

@@ -38,7 +38,7 @@ wanted_dsc() {
     version=${version#=}
     version=${version#*:} # file names carry no epoch
     # shellcheck disable=SC2012 # Debian file names, no odd characters
-    ls -v "$dl"/qemu_"${version}"*.dsc 2>/dev/null | tail -n1
+    ls -v "$dl"/qemu_"${version}"*.dsc 2>/dev/null | tail -n1 || true # none cached: empty
 }
 dsc=$(wanted_dsc)
 if [ -n "$dsc" ]; then
