@@ -47,6 +47,9 @@ struct GuestOptions {
 inline constexpr int kExitTimeout = 124;
 inline constexpr int kExitInfrastructure = 125; // the model or QEMU failed
 inline constexpr int kExitInterrupted = 130;
+// The model's own status when QEMU went away without saying goodbye (cosim::kExitPeerLost):
+// then QEMU ended first, and the launcher says so instead of blaming the model.
+inline constexpr int kModelExitPeerLost = 3;
 
 int run_guest(const GuestOptions& options);
 

@@ -1,5 +1,6 @@
 // `aie4sim model`: the device model as a process of its own, serving one QEMU.
 #include "apps/commands.h"
+#include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
 #include "common/config_node.h"
 #include "common/log.h"
@@ -15,6 +16,8 @@
 namespace aie4sim::apps {
 
 namespace po = boost::program_options;
+static_assert(cosim::kExitPeerLost == kModelExitPeerLost,
+              "the launcher reads the model's status for a lost QEMU");
 
 int model_command(const Arguments& args) {
     std::string socket;

@@ -23,6 +23,17 @@ std::ostream& operator<<(std::ostream& os, Hex h) {
     return os << "0x" << std::hex << h.v << std::dec;
 }
 
+std::string role_name(std::uint32_t role) {
+    switch (role) {
+    case A4S_ROLE_QEMU:
+        return "a QEMU (role 1)";
+    case A4S_ROLE_MODEL:
+        return "a model (role 2)";
+    default:
+        return "of unknown role " + std::to_string(role);
+    }
+}
+
 std::string function_name(unsigned fn) {
     return fn == 0 ? "PF" : "VF" + std::to_string(fn);
 }
@@ -147,7 +158,15 @@ bool Bridge::handshake() {
         AIE4SIM_LOG(error, kLog, "QEMU's first message was " << type_name(m->header.type));
         return false;
     }
-    if (theirs.major != A4S_PROTOCOL_MAJOR || theirs.role != A4S_ROLE_QEMU) {
+    if (theirs.role != A4S_ROLE_QEMU) {
+        const std::string why = "the peer says it is " + role_name(theirs.role) +
+                                ", the model serves only a QEMU (role " +
+                                std::to_string(A4S_ROLE_QEMU) + ")";
+        link_->say_goodbye(why);
+        AIE4SIM_LOG(error, kLog, why);
+        return false;
+    }
+    if (theirs.major != A4S_PROTOCOL_MAJOR) {
         link_->say_goodbye("protocol " + std::to_string(A4S_PROTOCOL_MAJOR) + ".x model, peer " +
                            std::to_string(theirs.major) + "." + std::to_string(theirs.minor));
         AIE4SIM_LOG(error, kLog,
@@ -218,8 +237,12 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         AIE4SIM_LOG(info, kLog, "QEMU left: " << why);
         return 0;
     }
+    // Link's reasons for a peer that is simply gone: end of stream, a reset, a broken pipe.
+    const bool vanished = why.rfind("the peer closed the connection", 0) == 0 ||
+                          why.rfind("connection error", 0) == 0 ||
+                          why.rfind("cannot send to the peer", 0) == 0;
     AIE4SIM_LOG(error, kLog, "lost QEMU: " << why);
-    return 1;
+    return vanished ? kExitPeerLost : 1;
 }
 
 void Bridge::advance_free() {

@@ -27,6 +27,10 @@ namespace aie4sim::cosim {
 
 enum class TimeMode { free, lockstep };
 
+// The model's exit status when its peer went away without GOODBYE: the launcher reads it as
+// "QEMU ended first", not as a failure of the model.
+inline constexpr int kExitPeerLost = 3;
+
 struct BridgeOptions {
     ListenAddress listen;
     TimeMode mode = TimeMode::free;
@@ -61,7 +65,8 @@ public:
     ~Bridge() override;
 
     // Listens, accepts QEMU, and serves it until it leaves. Returns the process exit status:
-    // 0 when QEMU said goodbye, 1 when the connection was lost or broken.
+    // 0 when QEMU said goodbye, kExitPeerLost when QEMU vanished without a word (it died
+    // first), 1 when the model ended the connection (a protocol error, a time-out, no QEMU).
     int run();
     [[nodiscard]] const BridgeCounters& counters() const { return counters_; }
 
