@@ -60,7 +60,9 @@ int demo_command(const Arguments& args) {
         "the GEMM each VF runs, MxKxN")("type", po::value(&type)->default_value(type),
                                         "int8 or bf16")("console", "show the whole guest console")(
         "model-log", po::value<std::string>(), "keep the model's log in this file")(
-        "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up");
+        "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up")(
+        "cpus", po::value(&o.cpus)->default_value(0),
+        "guest CPUs (0: enough for the interrupt vectors of --vfs VFs)");
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -79,6 +81,13 @@ int demo_command(const Arguments& args) {
             return 2;
         }
         check_gemm_option(gemm, spec, loaded->aie.geometry);
+        if (vfs == 0 || vfs > loaded->sriov.total_vfs) {
+            throw std::invalid_argument("--vfs " + std::to_string(vfs) + ": the device has 1.." +
+                                        std::to_string(loaded->sriov.total_vfs) + " VFs");
+        }
+    }
+    if (o.cpus == 0) {
+        o.cpus = vcpus_for_vfs(vfs);
     }
     if (vm.count("model-log") != 0U) {
         o.model_log = vm["model-log"].as<std::string>();

@@ -4,6 +4,7 @@
 #include "apps/cpio_writer.h"
 
 #define BOOST_PROCESS_USE_STD_FS
+#include <algorithm>
 #include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -368,6 +369,12 @@ int run_guest(const GuestOptions& o) {
         say("model log kept at " + model_log.string());
     }
     return status;
+}
+
+unsigned vcpus_for_vfs(unsigned vfs) {
+    constexpr unsigned kVectorsPerVf = 2;
+    constexpr unsigned kVectorsPerCpu = 150;
+    return std::max(1u, (vfs * kVectorsPerVf + kVectorsPerCpu - 1) / kVectorsPerCpu);
 }
 
 std::vector<std::string> headless_guest_arguments(const std::string& machine, unsigned memory_mb,
