@@ -68,6 +68,12 @@ int model_command(const Arguments& args) {
     bridge_options.idle_spin = std::chrono::microseconds(spin_us);
 
     models::Aie4Device device("aie4", config);
+    // Free mode: latencies the driver waits for in real time are kept in real time as well.
+    common::WallClockAlarms wall_alarms;
+    if (bridge_options.mode == cosim::TimeMode::free) {
+        device.firmware().use_wall_clock_alarms(&wall_alarms);
+        bridge_options.wall_alarms = &wall_alarms;
+    }
     cosim::Bridge bridge("bridge", device.endpoint(), bridge_options);
     AIE4SIM_LOG(info, "model",
                 "AIE4 device from "

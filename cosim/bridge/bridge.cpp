@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "pcie/tlm_extensions.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -223,11 +224,14 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         if (link_->closed()) {
             break;
         }
+        if (run_wall_alarms()) {
+            continue;
+        }
         if (options_.mode == TimeMode::free && sc_core::sc_pending_activity()) {
             advance_free();
             continue;
         }
-        if (auto m = link_->wait(std::chrono::seconds(1), options_.idle_spin)) {
+        if (auto m = link_->wait(idle_wait(), options_.idle_spin)) {
             handle(*m);
         }
     }
@@ -243,6 +247,26 @@ int Bridge::serve(std::unique_ptr<Link> link) {
                           why.rfind("cannot send to the peer", 0) == 0;
     AIE4SIM_LOG(error, kLog, "lost QEMU: " << why);
     return vanished ? kExitPeerLost : 1;
+}
+
+bool Bridge::run_wall_alarms() {
+    if (options_.mode != TimeMode::free || options_.wall_alarms == nullptr) {
+        return false;
+    }
+    return options_.wall_alarms->run_due() != 0;
+}
+
+std::chrono::nanoseconds Bridge::idle_wait() const {
+    std::chrono::nanoseconds wait = std::chrono::seconds(1);
+    if (options_.mode == TimeMode::free && options_.wall_alarms != nullptr) {
+        if (const auto due = options_.wall_alarms->next_due()) {
+            const auto left = *due - common::WallClockAlarms::Clock::now();
+            wait = std::clamp<std::chrono::nanoseconds>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(left),
+                std::chrono::nanoseconds(0), wait);
+        }
+    }
+    return wait;
 }
 
 void Bridge::advance_free() {
