@@ -520,6 +520,7 @@ private:
 } // namespace
 
 Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const BuildOptions& opt) {
+    check_partition(part);
     const Plan p = make_plan(spec, part, opt);
     Workload w;
     const bool i8 = spec.type == GemmType::int8_int32;
