@@ -3,6 +3,7 @@
 // through each VF's user-mode queue, verifies every result, and prints per-VF simulated time,
 // throughput and wall time.
 #include "apps/commands.h"
+#include "apps/gemm_option.h"
 #include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
 
@@ -59,20 +60,41 @@ int demo_command(const Arguments& args) {
         "the GEMM each VF runs, MxKxN")("type", po::value(&type)->default_value(type),
                                         "int8 or bf16")("console", "show the whole guest console")(
         "model-log", po::value<std::string>(), "keep the model's log in this file")(
-        "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up");
+        "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up")(
+        "cpus", po::value(&o.cpus)->default_value(0),
+        "guest CPUs (0: enough for the interrupt vectors of --vfs VFs)");
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
     }
-    std::smatch m;
-    if (!std::regex_match(gemm, m, std::regex(R"((\d+)x(\d+)x(\d+))")) ||
-        (type != "int8" && type != "bf16")) {
-        throw std::invalid_argument("--gemm MxKxN and --type int8|bf16");
+    if (type != "int8" && type != "bf16") {
+        throw std::invalid_argument("--type must be int8 or bf16");
+    }
+    if (gemm.find(':') != std::string::npos) {
+        throw std::invalid_argument("--gemm MxKxN (the type goes in --type)");
+    }
+    // The guest program builds with the same builder: refuse what it would refuse, before boot.
+    const tiles::host::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
+    {
+        const auto loaded = load_config_or_report("demo", o.config_file);
+        if (!loaded) {
+            return 2;
+        }
+        check_gemm_option(gemm, spec, loaded->aie.geometry);
+        if (vfs == 0 || vfs > loaded->sriov.total_vfs) {
+            throw std::invalid_argument("--vfs " + std::to_string(vfs) + ": the device has 1.." +
+                                        std::to_string(loaded->sriov.total_vfs) + " VFs");
+        }
+    }
+    if (o.cpus == 0) {
+        o.cpus = vcpus_for_vfs(vfs);
     }
     if (vm.count("model-log") != 0U) {
         o.model_log = vm["model-log"].as<std::string>();
     }
-    o.script = demo_script(vfs, m[1].str() + " " + m[2].str() + " " + m[3].str(), type);
+    o.script = demo_script(
+        vfs, std::to_string(spec.m) + " " + std::to_string(spec.k) + " " + std::to_string(spec.n),
+        type);
     o.echo_console = vm.count("console") != 0U;
     o.model_log_spec = "info";
 

@@ -38,9 +38,11 @@ int guest_command(const Arguments& args) {
         "model-log", po::value(&model_log), "keep the model's log in this file")(
         "run-dir", po::value(&run_dir), "folder for the run's files (default: a new temp folder)")(
         "keep", po::bool_switch(&o.keep_run_dir), "keep the run folder")(
-        "memory", po::value(&o.memory_mb)->default_value(2048),
-        "guest memory (MiB)")("cpus", po::value(&o.cpus)->default_value(1), "guest CPUs")(
-        "iommu", po::bool_switch(&o.iommu), "put a virtual Intel IOMMU in front of the device")(
+        "memory", po::value(&o.memory_mb)->default_value(2048), "guest memory (MiB)")(
+        "cpus", po::value(&o.cpus)->default_value(0),
+        "guest CPUs (0: enough for the interrupt vectors of every VF "
+        "the configuration allows)")("iommu", po::bool_switch(&o.iommu),
+                                     "put a virtual Intel IOMMU in front of the device")(
         "carveout", po::value(&o.carveout)->default_value(o.carveout),
         "guest memory reserved for the driver's carveouts, SIZE@ADDR (\"none\" for none)")(
         "append", po::value(&o.kernel_args), "extra kernel command line arguments")(
@@ -85,6 +87,13 @@ int guest_command(const Arguments& args) {
     }
     if (o.carveout == "none") {
         o.carveout.clear();
+    }
+    if (o.cpus == 0) {
+        const auto loaded = load_config_or_report("guest", o.config_file);
+        if (!loaded) {
+            return 2;
+        }
+        o.cpus = vcpus_for_vfs(loaded->sriov.total_vfs);
     }
     o.run_dir = run_dir;
     o.model_log = model_log;

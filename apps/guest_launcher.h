@@ -29,7 +29,7 @@ struct GuestOptions {
     std::filesystem::path run_dir;   // default: a new folder under $TMPDIR
     bool keep_run_dir = false;
     unsigned memory_mb = 2048;
-    unsigned cpus = 1;
+    unsigned cpus = 1;  // see vcpus_for_vfs
     bool iommu = false; // a virtual Intel IOMMU in front of the PCI devices
     // Guest memory the kernel leaves alone, for the driver's carveouts ("SIZE@ADDR", empty for
     // none): reserved with memmap= and announced as aie4sim.carveout= for aie4sim-setup-vfs.
@@ -47,8 +47,16 @@ struct GuestOptions {
 inline constexpr int kExitTimeout = 124;
 inline constexpr int kExitInfrastructure = 125; // the model or QEMU failed
 inline constexpr int kExitInterrupted = 130;
+// The model's own status when QEMU went away without saying goodbye (cosim::kExitPeerLost):
+// then QEMU ended first, and the launcher says so instead of blaming the model.
+inline constexpr int kModelExitPeerLost = 3;
 
 int run_guest(const GuestOptions& options);
+
+// Enough guest vCPUs for the interrupt vectors of `vfs` bound VFs. Linux gives each CPU about
+// 200 device vectors on x86; the driver takes one per VF for its mailbox and one per hardware
+// context, so with one vCPU only 193 of 255 VFs could bind. Two vectors per VF, 150 per CPU.
+unsigned vcpus_for_vfs(unsigned vfs);
 
 // The guest image with `script` appended as /aie4sim/payload.sh, written to `out`.
 void make_guest_initrd(const std::filesystem::path& initramfs, const std::string& script,

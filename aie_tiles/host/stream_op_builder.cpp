@@ -366,6 +366,7 @@ private:
 };
 
 Workload build(const StreamOp& op, const PartitionShape& part, const BuildOptions& opt) {
+    check_partition(part);
     if (op.granules == 0 || op.granule_elems == 0) {
         throw BuildError(op.name + ": empty input");
     }

@@ -1,5 +1,9 @@
 #include "aie_tiles/host/workload.h"
 
+#include "aie_tiles/format/geometry.h"
+
+#include <string>
+
 namespace aie4sim::tiles::host {
 
 const char* data_type_name(DataType t) {
@@ -39,6 +43,17 @@ const char* buffer_role_name(BufferRole r) {
         return "scratch";
     }
     return "?";
+}
+
+void check_partition(const PartitionShape& part) {
+    // A partition without columns or cores would "build" a workload that computes nothing.
+    if (part.columns == 0 || part.columns > kMaxColumns) {
+        throw BuildError("partition: " + std::to_string(part.columns) + " columns (1.." +
+                         std::to_string(kMaxColumns) + ")");
+    }
+    if (part.core_rows == 0) {
+        throw BuildError("partition: no core rows");
+    }
 }
 
 } // namespace aie4sim::tiles::host

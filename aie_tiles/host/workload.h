@@ -79,6 +79,10 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Throws BuildError unless the partition has 1..kMaxColumns columns and at least one core row;
+// every build_* calls it first.
+void check_partition(const PartitionShape& partition);
+
 enum class GemmType { int8_int32, bf16_fp32 };
 struct GemmSpec {
     std::uint32_t m = 0;

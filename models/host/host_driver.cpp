@@ -289,11 +289,15 @@ void HostDriver::enable_vfs(unsigned count) {
         cfg_write(vf, reg::kCommand, 2, reg::kCommandBusMaster);
         setup_msix(vf);
         start_channel(vf);
-        if (call(vf, mgmt::kAieTileInfo, std::vector<std::uint8_t>(4, 0), 48).status != 0) {
+        const MailboxReplyMessage info =
+            call(vf, mgmt::kAieTileInfo, std::vector<std::uint8_t>(4, 0), 48);
+        if (info.status != 0) {
             throw DriverError(name_of(vf) + ": AIE_TILE_INFO failed");
         }
+        // A partition over every column the VF sees, so that a context may use all its tiles
+        // (the configuration decides the array's width and the VF's slice of it).
         std::vector<std::uint8_t> req(8, 0);
-        const std::uint32_t cols = 3;
+        const std::uint32_t cols = read_at<std::uint16_t>(info.payload, 12);
         std::memcpy(req.data() + 4, &cols, 4);
         const MailboxReplyMessage p = call(vf, mgmt::kCreatePartition, req, 8);
         if (p.status != 0 || read_at<std::uint32_t>(p.payload, 4) == 0) {

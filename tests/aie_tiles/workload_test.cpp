@@ -55,7 +55,8 @@ TEST_CASE("the JSON description lists the buffers in argument order", "[workload
 
 TEST_CASE("shapes the builder cannot map are refused with a reason", "[workload]") {
     CHECK_THROWS_WITH(build_gemm({0, 4, 4}, PartitionShape{}), Catch::Contains("non-zero"));
-    CHECK_THROWS_WITH(build_gemm({4, 5000, 4}, PartitionShape{}), Catch::Contains("K above"));
+    CHECK_THROWS_WITH(build_gemm({4, 5000, 4}, PartitionShape{}),
+                      Catch::Contains("K = 5000 is above the limit of 4095"));
     CHECK_THROWS_WITH(build_gemm({4, 4, 4}, PartitionShape{3, 4, 0}),
                       Catch::Contains("one memory tile row"));
     CHECK_THROWS_WITH(build_eltwise({EltwiseOp::add, DataType::int32, 4, 0}, PartitionShape{}),
@@ -64,4 +65,32 @@ TEST_CASE("shapes the builder cannot map are refused with a reason", "[workload]
     // bf16 K = 4000 fits one BD dimension but not the memory tile's double-buffered panels.
     CHECK_THROWS_WITH(build_gemm({256, 4000, 64, GemmType::bf16_fp32}, PartitionShape{}),
                       Catch::Contains("bytes of memory tile"));
+}
+
+TEST_CASE("GEMM sizes near 2^32 are refused with the limit they exceed, not a crash",
+          "[workload]") {
+    // These once wrapped the plan's 32-bit arithmetic into a division by zero (SIGFPE).
+    const std::uint32_t huge = 0xFFFFFFFFu;
+    CHECK_THROWS_WITH(build_gemm({huge, 1, 1}, PartitionShape{}),
+                      Catch::Contains("A (M x K) would take 17179869180 bytes"));
+    CHECK_THROWS_WITH(build_gemm({1, 1, huge}, PartitionShape{}),
+                      Catch::Contains("C (M x N, 4-byte results)"));
+    CHECK_THROWS_WITH(build_gemm({1, 4095, huge, GemmType::bf16_fp32}, PartitionShape{}),
+                      Catch::Contains("B (K x N)"));
+    CHECK_THROWS_WITH(build_gemm({1, 1, 1u << 23}, PartitionShape{}),
+                      Catch::Contains("blocks of C, above the limit of 65536"));
+    // Just inside the limits still builds.
+    CHECK_NOTHROW(build_gemm({1, 1, 1u << 20}, PartitionShape{}));
+}
+
+TEST_CASE("a partition without columns or cores is refused", "[workload]") {
+    CHECK_THROWS_WITH(build_gemm({64, 64, 64}, PartitionShape{0, 4, 1}),
+                      Catch::Contains("0 columns"));
+    CHECK_THROWS_WITH(build_gemm({64, 64, 64}, PartitionShape{3, 0, 1}),
+                      Catch::Contains("no core rows"));
+    CHECK_THROWS_WITH(
+        build_eltwise({EltwiseOp::add, DataType::int8, 64, 0}, PartitionShape{0, 4, 1}),
+        Catch::Contains("0 columns"));
+    CHECK_THROWS_WITH(build_gemm({64, 64, 64}, PartitionShape{65, 4, 1}),
+                      Catch::Contains("65 columns"));
 }

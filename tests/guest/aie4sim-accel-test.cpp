@@ -252,9 +252,21 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         return 2;
     }
     th::GemmSpec g;
-    g.m = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 0));
-    g.k = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 0));
-    g.n = static_cast<std::uint32_t>(std::strtoul(argv[5], nullptr, 0));
+    std::uint32_t* dims[] = {&g.m, &g.k, &g.n};
+    for (int i = 0; i < 3; ++i) {
+        // Digits only, within 32 bits: strtoul would wrap "-1" and truncate 2^32 to 0.
+        const char* text = argv[3 + i];
+        char* end = nullptr;
+        errno = 0;
+        const unsigned long long v = std::strtoull(text, &end, 10);
+        if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || v == 0 ||
+            v > 0xFFFFFFFFull) {
+            std::fprintf(stderr, "gemm: %c = %s is not a number in 1..4294967295\n", "MKN"[i],
+                         text);
+            return 2;
+        }
+        *dims[i] = static_cast<std::uint32_t>(v);
+    }
     unsigned seed = 1, repeat = 1;
     for (int i = 6; i + 1 < argc; i += 2) {
         const std::string k = argv[i];
