@@ -35,8 +35,8 @@ inline constexpr std::uint64_t kInstructionAddress = 0x3'0000'0000ull;
 // uCs on columns [first, first + count); `args` become every uC's argument words.
 inline tiles::cert::RunResult run_code(ArrayBench& bench, const tiles::host::ControlCode& code,
                                        const std::vector<std::uint8_t>& image, unsigned first,
-                                       unsigned count,
-                                       const std::vector<std::uint32_t>& args = {}) {
+                                       unsigned count, const std::vector<std::uint32_t>& args = {},
+                                       const tiles::cert::RunOptions& options = {}) {
     bench.host.write(kInstructionAddress, image.data(), image.size());
     std::vector<tiles::cert::UcTask> tasks;
     for (const auto& uc : code.ucs) {
@@ -45,10 +45,13 @@ inline tiles::cert::RunResult run_code(ArrayBench& bench, const tiles::host::Con
     tiles::cert::RunResult result;
     bench.run([&] {
         tiles::cert::CertRunner runner(*bench.array);
-        result = runner.run(tasks, first, count, [&bench](std::uint64_t a, void* d, std::size_t n) {
-            bench.host.read(a, d, n);
-            return true;
-        });
+        result = runner.run(
+            tasks, first, count,
+            [&bench](std::uint64_t a, void* d, std::size_t n) {
+                bench.host.read(a, d, n);
+                return true;
+            },
+            options);
     });
     return result;
 }
