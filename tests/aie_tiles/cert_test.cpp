@@ -381,7 +381,7 @@ TEST_CASE("uC-DMA timing: each descriptor and word costs, the job runs on meanwh
     // SYNC waits the descriptor's time out; the asynchronous form hides two NOPs and a WAIT in
     // it (run one after the other, they would add three instructions).
     CHECK(sync >= dma);
-    CHECK(async < sync + 2 * t.uc_instruction_cycles);
+    CHECK(async < sync + 2ull * t.uc_instruction_cycles);
 }
 
 TEST_CASE("APPLY_OFFSET_57 adds an argument (or the control code's address) to BD addresses",
@@ -567,7 +567,7 @@ EOF
     CHECK(r.result.events[0].id == 0x21);
     CHECK(r.result.events[2].time - r.result.events[1].time ==
           sc_core::sc_time(2, sc_core::SC_US) +
-              b.array->context().cycles(2 * t.uc_instruction_cycles));
+              b.array->context().cycles(2ull * t.uc_instruction_cycles));
     CHECK(r.result.events[3].kind == "register");
     CHECK(r.result.events[3].id == 44);
     CHECK(r.result.events[3].value == 13);
