@@ -122,7 +122,8 @@ int run_command(const Arguments& args) {
             for (unsigned vf = 1; vf <= vfs; ++vf) {
                 workers.push_back(sc_core::sc_spawn([&, vf] {
                     const std::uint64_t base = (std::uint64_t{vf} + 1) << 32;
-                    results[vf - 1] = models::host::run_gemm(driver, vf, {gemm, 1000 + vf}, base);
+                    results[vf - 1] =
+                        models::host::run_workload(driver, vf, {gemm, 1000 + vf}, base);
                 }));
             }
             for (auto& w : workers) {
