@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the guest: BUILD_DIR/guest/vmlinuz (Debian's 7.3.4 kernel) and
 # BUILD_DIR/guest/initramfs.cpio.gz (busybox, lspci/setpci, the amdxdna/vfio/pci-pf-stub modules,
-# the emulated NPU firmware, EXTRA_DIR's programs, and an /init that runs /aie4sim/payload.sh).
+# the emulated NPU firmware, Debian's XRT 2.25 with its own C library (merged-usr root),
+# EXTRA_DIR's programs, and an /init that runs /aie4sim/payload.sh).
 # Rebuilt only when an input changed. See docs/guest-image.md.
 #
 # Usage: scripts/guest/build-image.sh BUILD_DIR [EXTRA_DIR]
@@ -31,7 +32,7 @@ modules=(amdxdna pci-pf-stub vfio vfio-pci vfio_pci_core vfio_iommu_type1 irqbyp
 read -ra extra_modules <<<"${AIE4SIM_GUEST_EXTRA_MODULES:-}"
 modules+=(${extra_modules[@]+"${extra_modules[@]}"})
 
-for t in busybox cpio gzip xz modinfo depmod ldd sha256sum flock; do
+for t in busybox cpio gzip xz modinfo depmod ldd sha256sum flock dpkg-deb; do
     command -v "$t" >/dev/null || die "'$t' not found: run scripts/setup-host.sh (busybox-static cpio kmod xz-utils)"
 done
 busybox=$(command -v busybox)
@@ -42,6 +43,7 @@ setpci=$(command -v setpci 2>/dev/null || echo /usr/bin/setpci)
 pci_ids=/usr/share/misc/pci.ids  # optional
 
 "$here/fetch-kernel.sh" "$build"
+"$here/../xrt/fetch-xrt.sh" "$build"
 kroot=$build/deps/linux-7.3.4
 kmod=$kroot/usr/lib/modules/$kver
 
@@ -58,8 +60,8 @@ mapfile -t libs < <( { libs_of "$lspci"; libs_of "$setpci"; } | sort -u)
 
 # ---- did any input change? ----------------------------------------------------------------------
 fingerprint() {
-    sha256sum "$here/build-image.sh" "$here/make-firmware.sh"
-    cat "$build/deps/linux-7.3.4.stamp"
+    sha256sum "$here/build-image.sh" "$here/make-firmware.sh" "$here/install-xrt.sh"
+    cat "$build/deps/linux-7.3.4.stamp" "$build/deps/xrt-2.25.closure"
     echo "modules: ${modules[*]}"
     stat -L -c '%n %s %Y' "$busybox" "$lspci" "$setpci" "${libs[@]}"
     [ -f "$pci_ids" ] && stat -L -c '%n %s %Y' "$pci_ids"
@@ -78,7 +80,11 @@ msg "building the guest image in $out"
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,aie4sim,opt/aie4sim/bin}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,root,mnt,aie4sim,opt/aie4sim/bin}
+# merged-usr, as Debian 13 (whose C library and XRT the guest runs) expects: /lib and /lib64 are
+# links into /usr, so the ELF interpreter /lib64/ld-linux-x86-64.so.2 is the closure's.
+ln -s usr/lib "$root/lib"
+ln -s usr/lib64 "$root/lib64"
 chmod 1777 "$root/tmp"
 
 # ---- busybox and its applets --------------------------------------------------------------------
@@ -100,6 +106,9 @@ if [ -f "$pci_ids" ]; then
     mkdir -p "$root/usr/share/misc"
     cp -L "$pci_ids" "$root/usr/share/misc/pci.ids"
 fi
+
+# ---- AMD's user space: XRT 2.25 and its closure, over the libraries above (newer, same sonames) -
+"$here/install-xrt.sh" "$build" "$root"
 
 # ---- kernel modules: the closure of $modules, decompressed, with depmod's indexes --------------
 declare -A modpath=()  # module name (with '_') -> path relative to $kmod
