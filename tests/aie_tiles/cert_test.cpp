@@ -722,3 +722,17 @@ TEST_CASE("a stop from outside ends the command promptly as aborted", "[cert][ex
     CHECK(result.status == cert::Status::aborted);
     CHECK(ended < sc_core::sc_time(4, sc_core::SC_US));
 }
+
+TEST_CASE("UC_DMA_BD_SHIM: the assembler's two zero bytes make a malformed page, refused",
+          "[cert][refused]") {
+    // Debian's aiebu-asm accepts UC_DMA_BD_SHIM (aie4) only inside a job and encodes it as two
+    // zero bytes, which misaligns everything after it; the uC refuses the page.
+    ArrayBench b;
+    const auto r =
+        run_asm(b, "START_JOB 0\n NOP\n UC_DMA_BD_SHIM 0, 0x18000, @d, 9, 0, 0\n"
+                   " NOP\n WRITE_32 0x600000, 1\nEND_JOB\nEOF\n.align 4\nd:\n .long 5\n");
+    CHECK(r.result.status == cert::Status::format_error);
+    INFO(r.result.error);
+    CHECK(r.result.error.find("page 0") != std::string::npos);
+    CHECK(read(b, 0x600000) == 0);
+}
