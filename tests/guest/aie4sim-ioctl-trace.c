@@ -4,7 +4,8 @@
  * refuses (docs/xrt.md), without changing anything: every call goes to the C library's ioctl
  * unchanged and its result and errno come back unchanged.
  *
- *   LD_PRELOAD=/opt/aie4sim/bin/libaie4sim-ioctl-trace.so AIE4SIM_IOCTL_TRACE=/tmp/t.log xrt-smi examine
+ *   LD_PRELOAD=/opt/aie4sim/bin/libaie4sim-ioctl-trace.so AIE4SIM_IOCTL_TRACE=/tmp/t.log xrt-smi
+ * examine
  *
  * One line per amdxdna ioctl, appended to $AIE4SIM_IOCTL_TRACE (default: standard error):
  *   amdxdna GET_INFO param=8 -> -1 EOPNOTSUPP
