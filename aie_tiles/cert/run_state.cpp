@@ -25,17 +25,6 @@ bool RunState::stopped() const {
     return status_ != Status::ok || (options_.stop != nullptr && options_.stop->requested);
 }
 
-sc_core::sc_event_or_list RunState::wake_events() const {
-    sc_core::sc_event_or_list list;
-    list |= changed_;
-    list |= array_.token_event();
-    list |= array_.error_event();
-    if (options_.stop != nullptr) {
-        list |= options_.stop->event;
-    }
-    return list;
-}
-
 bool RunState::check_device(const std::string& where) {
     for (unsigned i = 0; i < count_; ++i) {
         const unsigned col = first_ + i;
@@ -49,8 +38,10 @@ bool RunState::check_device(const std::string& where) {
             const ArrayError& e = errs[errs.size() > fresh ? errs.size() - fresh : std::size_t{0}];
             detail = "row " + std::to_string(e.row) + " " + e.source + ": " + e.message;
         }
-        fail(Status::device_error,
-             where + ": partition column " + std::to_string(i) + ": " + detail);
+        std::string message = where;
+        message += ": partition column " + std::to_string(i) + ": ";
+        message += detail;
+        fail(Status::device_error, std::move(message));
         return false;
     }
     return true;

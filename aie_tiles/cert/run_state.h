@@ -45,8 +45,10 @@ public:
     [[nodiscard]] const std::string& error() const { return error_; }
     // Notified when a remote barrier opens, a uC changes state, or the run fails or is stopped.
     [[nodiscard]] const sc_core::sc_event& changed() const { return changed_; }
-    // The events an idle uC waits on besides its own deadline.
-    [[nodiscard]] sc_core::sc_event_or_list wake_events() const;
+    // Notified when the layer above stops the run (never, without a stop signal).
+    [[nodiscard]] const sc_core::sc_event& stop_event() const {
+        return options_.stop != nullptr ? options_.stop->event : never_;
+    }
     void notify_changed() { changed_.notify(sc_core::SC_ZERO_TIME); }
 
     // A tile of the partition reported an error since the run started: fails the run.
@@ -82,6 +84,7 @@ private:
     Status status_ = Status::ok;
     std::string error_;
     sc_core::sc_event changed_;
+    sc_core::sc_event never_;
     std::vector<std::uint64_t> baseline_;
     std::array<RemoteBarrier, kRemoteBarriers + 1> remote_{};
     std::vector<const UcView*> ucs_;

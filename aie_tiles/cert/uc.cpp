@@ -244,7 +244,8 @@ bool Uc::idle_wait() {
         deadline = std::min(deadline, dma_.front().done_at);
     }
     if (deadline > now) {
-        sc_core::wait(deadline - now, run_.wake_events());
+        sc_core::wait(deadline - now, run_.changed() | run_.array().token_event() |
+                                          run_.array().error_event() | run_.stop_event());
     }
     state_ = State::running;
     return !run_.stopped();
@@ -405,7 +406,8 @@ bool Uc::enqueue_dma(const Instruction& ins, std::uint64_t& handle) {
         }
         piece.descriptor = pos - kPageHeaderSize;
         piece.bytes.assign(bytes_.begin() + static_cast<std::ptrdiff_t>(src),
-                           bytes_.begin() + static_cast<std::ptrdiff_t>(src + bd.words * 4));
+                           bytes_.begin() +
+                               static_cast<std::ptrdiff_t>(src + std::uint64_t{bd.words} * 4));
         t.pieces.push_back(std::move(piece));
         cost += timing.uc_dma_bd_cycles + std::uint64_t{bd.words} * timing.control_access_cycles;
         if (!bd.next) {

@@ -24,7 +24,7 @@ std::uint32_t u32(const std::uint8_t* p) {
     return v;
 }
 
-const std::vector<OpInfo> kOps = {
+constexpr std::array<OpInfo, kOpCount> kOps = {{
     {Opcode::start_job, "START_JOB", 8},
     {Opcode::uc_dma_write_des, "UC_DMA_WRITE_DES", 8},
     {Opcode::wait_uc_dma, "WAIT_UC_DMA", 4},
@@ -59,7 +59,7 @@ const std::vector<OpInfo> kOps = {
     {Opcode::load_cores_cp, "LOAD_CORES_CP", 8},
     {Opcode::rel_acq_sync, "REL_ACQ_SYNC", 12},
     {Opcode::eof, "EOF", 4},
-};
+}};
 
 Instruction decode_at(const std::uint8_t* page, std::uint32_t offset, const OpInfo& info) {
     const std::uint8_t* b = page + offset;
@@ -168,7 +168,7 @@ std::string reg_name(unsigned r) {
 
 } // namespace
 
-const std::vector<OpInfo>& all_ops() {
+const std::array<OpInfo, kOpCount>& all_ops() {
     return kOps;
 }
 

@@ -12,6 +12,7 @@
 #include "aie_tiles/format/geometry.h"
 #include "aie_tiles/format/register_map.h"
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -76,7 +77,8 @@ struct OpInfo {
 const OpInfo* op_info(std::uint8_t opcode);
 const char* op_name(Opcode opcode);
 // Every opcode the ISA defines, in opcode order.
-const std::vector<OpInfo>& all_ops();
+inline constexpr std::size_t kOpCount = 34;
+const std::array<OpInfo, kOpCount>& all_ops();
 [[nodiscard]] bool starts_job(Opcode op);
 
 // One decoded instruction. Which fields mean what, per opcode (docs/control-code.md):

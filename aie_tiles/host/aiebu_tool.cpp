@@ -51,9 +51,10 @@ private:
 
 // Runs the tool in `dir` with its output captured in dir/aiebu.log; the exit status.
 int run(const std::string& tool, const std::vector<std::string>& args, const fs::path& dir) {
-    std::vector<char*> argv;
     std::vector<std::string> storage{tool};
     storage.insert(storage.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    argv.reserve(storage.size() + 1);
     for (std::string& a : storage) {
         argv.push_back(a.data());
     }
@@ -84,6 +85,9 @@ std::vector<std::uint8_t> assemble(const std::vector<std::string>& args, const S
     if (tool.empty()) {
         throw BuildError("no aiebu-asm: this build fetched none (AIE4SIM_XRT=OFF) and "
                          "AIE4SIM_AIEBU_ASM is not set");
+    }
+    if (access(tool.c_str(), X_OK) != 0) {
+        throw BuildError("cannot run aiebu-asm at " + tool + " (AIE4SIM_AIEBU_ASM)");
     }
     const int status = run(tool, args, s.path());
     const std::string elf = s.read("program.elf");

@@ -66,19 +66,19 @@ Workload build_copy(const CopySpec& spec, const PartitionShape& part, const Buil
         prog.set_lock(c, kMem, kFull, 0);
         const auto slot_bytes = static_cast<std::uint32_t>(block_words * 4);
         for (unsigned slot = 0; slot < 2; ++slot) {
-            BufferDescriptor in = linear_bd(slot * slot_bytes, slot_bytes);
+            BufferDescriptor in = linear_bd(std::uint64_t{slot} * slot_bytes, slot_bytes);
             in.acquire = lock(kEmpty);
             in.release = lock(kFull);
             prog.bd(c, kMem, DmaDir::s2mm, 0, kSlotBd + slot, in);
-            BufferDescriptor out = linear_bd(slot * slot_bytes, slot_bytes);
+            BufferDescriptor out = linear_bd(std::uint64_t{slot} * slot_bytes, slot_bytes);
             out.acquire = lock(kFull);
             out.release = lock(kEmpty);
             prog.bd(c, kMem, DmaDir::mm2s, 0, kSlotBd + slot, out);
         }
         // The last block of the column, in whichever slot it falls.
         const auto tail_slot = static_cast<unsigned>((count - 1) % 2);
-        BufferDescriptor tail_in =
-            linear_bd(tail_slot * slot_bytes, static_cast<std::uint32_t>(last_words * 4));
+        BufferDescriptor tail_in = linear_bd(std::uint64_t{tail_slot} * slot_bytes,
+                                             static_cast<std::uint32_t>(last_words * 4));
         tail_in.acquire = lock(kEmpty);
         tail_in.release = lock(kFull);
         prog.bd(c, kMem, DmaDir::s2mm, 0, kTailBd, tail_in);

@@ -67,7 +67,7 @@ public:
         }
         for (std::uint32_t i = 0; i < count / kIndirectEntrySize; ++i) {
             IndirectEntry e{};
-            std::memcpy(&e, data + i * kIndirectEntrySize, sizeof e);
+            std::memcpy(&e, data + std::size_t{i} * kIndirectEntrySize, sizeof e);
             const std::uint64_t address =
                 join(e.address_low, e.address_high_uc & kIndirectHighMask);
             const unsigned uc = e.address_high_uc >> kUcIndexShift;

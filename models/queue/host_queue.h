@@ -113,11 +113,11 @@ struct UcCommand {
 };
 
 struct Command {
+    std::vector<UcCommand> ucs; // in packet order
+    std::uint64_t completion_signal = 0;
     std::uint8_t opcode = static_cast<std::uint8_t>(PacketOpcode::exec_buf);
     bool not_last = false; // chain_flag: more members of the same runlist follow
-    std::uint64_t completion_signal = 0;
     bool indirect = false;
-    std::vector<UcCommand> ucs; // in packet order
 };
 
 // Reads device memory for the decoder (indirect blocks live in host memory).

@@ -381,7 +381,7 @@ TEST_CASE("uC-DMA timing: each descriptor and word costs, the job runs on meanwh
     // SYNC waits the descriptor's time out; the asynchronous form hides two NOPs and a WAIT in
     // it (run one after the other, they would add three instructions).
     CHECK(sync >= dma);
-    CHECK(async < sync + 2 * t.uc_instruction_cycles);
+    CHECK(async < sync + 2ull * t.uc_instruction_cycles);
 }
 
 TEST_CASE("APPLY_OFFSET_57 adds an argument (or the control code's address) to BD addresses",
@@ -567,7 +567,7 @@ EOF
     CHECK(r.result.events[0].id == 0x21);
     CHECK(r.result.events[2].time - r.result.events[1].time ==
           sc_core::sc_time(2, sc_core::SC_US) +
-              b.array->context().cycles(2 * t.uc_instruction_cycles));
+              b.array->context().cycles(2ull * t.uc_instruction_cycles));
     CHECK(r.result.events[3].kind == "register");
     CHECK(r.result.events[3].id == 44);
     CHECK(r.result.events[3].value == 13);
@@ -721,4 +721,18 @@ TEST_CASE("a stop from outside ends the command promptly as aborted", "[cert][ex
     });
     CHECK(result.status == cert::Status::aborted);
     CHECK(ended < sc_core::sc_time(4, sc_core::SC_US));
+}
+
+TEST_CASE("UC_DMA_BD_SHIM: the assembler's two zero bytes make a malformed page, refused",
+          "[cert][refused]") {
+    // Debian's aiebu-asm accepts UC_DMA_BD_SHIM (aie4) only inside a job and encodes it as two
+    // zero bytes, which misaligns everything after it; the uC refuses the page.
+    ArrayBench b;
+    const auto r =
+        run_asm(b, "START_JOB 0\n NOP\n UC_DMA_BD_SHIM 0, 0x18000, @d, 9, 0, 0\n"
+                   " NOP\n WRITE_32 0x600000, 1\nEND_JOB\nEOF\n.align 4\nd:\n .long 5\n");
+    CHECK(r.result.status == cert::Status::format_error);
+    INFO(r.result.error);
+    CHECK(r.result.error.find("page 0") != std::string::npos);
+    CHECK(read(b, 0x600000) == 0);
 }

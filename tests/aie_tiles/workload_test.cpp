@@ -42,7 +42,8 @@ TEST_CASE("GEMM buffers: argument order and padded layouts", "[workload]") {
     REQUIRE(code.ucs.size() == 3);
     for (const ControlCode::Uc& uc : code.ucs) {
         for (unsigned page = 0; page < uc.pages; ++page) {
-            const auto d = cert::decode_page(code.image.data() + uc.offset + page * cert::kPageSize,
+            const auto d = cert::decode_page(code.image.data() + uc.offset +
+                                                 std::size_t{page} * cert::kPageSize,
                                              cert::kPageSize, static_cast<std::uint16_t>(page));
             INFO("uC " << uc.index << ": " << d.error);
             CHECK(d.ok);
@@ -102,7 +103,7 @@ TEST_CASE("example data: inputs in the device layout, the expected output from t
     CHECK(std::memcmp(c.data(), d.expected[2].data(), c.size() * 4) == 0);
     CHECK(check_output(w, d, 2, d.expected[2].data()).empty());
     auto wrong = d.expected[2];
-    wrong[4 * 4] ^= 1; // C[1][1]
+    wrong[std::size_t{4} * 4] ^= 1; // C[1][1]
     CHECK(check_output(w, d, 2, wrong.data()).find("C[1][1]") != std::string::npos);
     // The same seed gives the same data.
     CHECK(make_workload_data(w, 9).inputs[1] == d.inputs[1]);

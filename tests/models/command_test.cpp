@@ -24,7 +24,7 @@ std::uint64_t region(unsigned i) {
     return std::uint64_t{1} << 32 | (kRegion * i);
 }
 
-const std::string kHeader = ".target aie4\n.partition 3column\n";
+constexpr const char* kHeader = ".target aie4\n.partition 3column\n";
 
 // Control code assembled by the real aiebu-asm (partial ELF), placed at `at` in host memory.
 struct Program {
@@ -32,7 +32,7 @@ struct Program {
     std::uint64_t base = 0;
 };
 Program place(HostDriver& d, const std::string& assembly, std::uint64_t at) {
-    const auto elf = th::assemble_partial(kHeader + assembly);
+    const auto elf = th::assemble_partial(std::string(kHeader) + assembly);
     Program p;
     p.code = th::load_control_elf(elf.data(), elf.size());
     p.base = at;
@@ -280,7 +280,7 @@ TEST_CASE("a runlist: once a member fails the rest are aborted, unrun; the next 
         }
         REQUIRE(models::host::wait_for(d, q, last, sc_core::sc_time(1, sc_core::SC_SEC)));
         for (unsigned i = 0; i < 5; ++i) {
-            states.push_back(state_at(d, bo + 64 * i));
+            states.push_back(state_at(d, bo + 64ull * i));
         }
     });
     REQUIRE(b.failure.empty());

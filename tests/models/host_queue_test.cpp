@@ -238,8 +238,8 @@ TEST_CASE("the START_DPU command BO: cu masks, chained ert_dpu_data, payload", "
     s.cu_mask = 0x1;
     s.extra_cu_masks = {0x10};
     for (unsigned i = 0; i < 3; ++i) {
-        s.dpu.push_back(
-            hq::DpuData{0, 0x6000'0000ull + 0x2000 * i, 0x2000, static_cast<std::uint16_t>(i), 0});
+        s.dpu.push_back(hq::DpuData{0, 0x6000'0000ull + 0x2000ull * i, 0x2000,
+                                    static_cast<std::uint16_t>(i), 0});
     }
     s.payload = {0xA, 0xB};
     const auto words = hq::encode_start_dpu(s);
