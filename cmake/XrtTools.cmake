@@ -33,3 +33,13 @@ add_custom_command(OUTPUT ${AIE4SIM_XRT_STAMP}
   USES_TERMINAL
   COMMENT "Debian's XRT 2.25 (about 18 MB of packages, once): aiebu-asm, xrt-smi, libxrt-dev")
 add_custom_target(xrt-host-tools ALL DEPENDS ${AIE4SIM_XRT_STAMP})
+
+# Programs built against Debian's XRT: its headers, and libxrt_coreutil.so.2 at link time. The
+# fetched libraries need a newer glibc and libstdc++ than the host's, so the link leaves their
+# own undefined symbols to the run-time loader (in the guest, or xrt-exec on the host).
+add_library(aie4sim_xrt_api INTERFACE)
+add_dependencies(aie4sim_xrt_api xrt-host-tools)
+target_include_directories(aie4sim_xrt_api SYSTEM INTERFACE ${AIE4SIM_XRT_ROOT}/usr/include)
+target_link_libraries(aie4sim_xrt_api INTERFACE
+  ${AIE4SIM_XRT_ROOT}/usr/lib/x86_64-linux-gnu/libxrt_coreutil.so.2
+  -Wl,--allow-shlib-undefined)

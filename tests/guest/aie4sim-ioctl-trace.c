@@ -4,13 +4,18 @@
  * refuses (docs/xrt.md), without changing anything: every call goes to the C library's ioctl
  * unchanged and its result and errno come back unchanged.
  *
- *   LD_PRELOAD=/opt/aie4sim/bin/libaie4sim-ioctl-trace.so AIE4SIM_IOCTL_TRACE=/tmp/t.log xrt-smi examine
+ *   LD_PRELOAD=/opt/aie4sim/bin/libaie4sim-ioctl-trace.so AIE4SIM_IOCTL_TRACE=/tmp/t.log xrt-smi
+ * examine
  *
  * One line per amdxdna ioctl, appended to $AIE4SIM_IOCTL_TRACE (default: standard error):
  *   amdxdna GET_INFO param=8 -> -1 EOPNOTSUPP
  *   amdxdna CREATE_HWCTX -> 0
- * GET_INFO, GET_ARRAY and SET_STATE show their `param`, CONFIG_HWCTX its `param_type`. Other
- * DRM ioctls (GEM_CLOSE, ...) are logged as "drm nr=0x09". Nothing else is logged.
+ * GET_INFO, GET_ARRAY and SET_STATE show their `param`, CONFIG_HWCTX its `param_type`,
+ * CREATE_BO the buffer's type, size and (for a user-memory buffer) its address, GET_BO_INFO the
+ * device address the driver gave it:
+ *   amdxdna CREATE_BO type=1 size=0xc000 userptr=0x7f12a000 -> 0
+ *   amdxdna GET_BO_INFO xdna_addr=0x60003000 -> 0
+ * Other DRM ioctls (GEM_CLOSE, ...) are logged as "drm nr=0x09". Nothing else is logged.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -86,6 +91,19 @@ int ioctl(int fd, unsigned long request, ...) {
     }
     const int result = real(fd, request, arg);
     const int saved = errno;
+    char details[96] = "";
+    if (arg != NULL && command == DRM_AMDXDNA_CREATE_BO) {
+        const struct amdxdna_drm_create_bo* bo = arg;
+        int n = snprintf(details, sizeof details, " type=%u size=0x%llx", bo->type,
+                         (unsigned long long)bo->size);
+        if (bo->vaddr != 0) {
+            snprintf(details + n, sizeof details - (size_t)n, " userptr=0x%llx",
+                     (unsigned long long)bo->vaddr);
+        }
+    } else if (arg != NULL && command == DRM_AMDXDNA_GET_BO_INFO && result == 0) {
+        snprintf(details, sizeof details, " xdna_addr=0x%llx",
+                 (unsigned long long)((const struct amdxdna_drm_get_bo_info*)arg)->xdna_addr);
+    }
 
     char name[32];
     if (nr >= DRM_COMMAND_BASE && command < COMMAND_COUNT && command_names[command] != NULL) {
@@ -93,11 +111,12 @@ int ioctl(int fd, unsigned long request, ...) {
     } else {
         snprintf(name, sizeof name, "drm nr=0x%02x", nr);
     }
-    char line[160];
+    char line[256];
     int n = snprintf(line, sizeof line, "%s", name);
     if (param >= 0) {
         n += snprintf(line + n, sizeof line - (size_t)n, " param=%ld", param);
     }
+    n += snprintf(line + n, sizeof line - (size_t)n, "%s", details);
     if (result < 0) {
         snprintf(line + n, sizeof line - (size_t)n, " -> %d %s\n", result,
                  strerrorname_np(saved) ? strerrorname_np(saved) : "?");
