@@ -22,6 +22,7 @@ int guest_command(const Arguments& args) {
     std::string initramfs;
     std::string run_dir;
     std::string model_log;
+    std::vector<std::string> files;
     po::options_description options(
         "aie4sim guest: boot a Linux guest in QEMU against the model, run commands as root,\n"
         "stream the console, and exit with the commands' status");
@@ -29,6 +30,8 @@ int guest_command(const Arguments& args) {
                                                     "device description (JSON) for the model")(
         "exec", po::value(&exec), "shell commands to run in the guest after boot")(
         "script", po::value(&script_file), "a shell script to run in the guest after boot")(
+        "file", po::value(&files),
+        "HOST[:NAME]: a host file the guest gets at /aie4sim/files/NAME (repeatable)")(
         "time", po::value(&time)->default_value("free"),
         "free | lockstep | deterministic (lockstep plus QEMU -icount: repeatable runs)")(
         "quantum-ns", po::value(&o.quantum_ns)->default_value(100000),
@@ -94,6 +97,9 @@ int guest_command(const Arguments& args) {
             return 2;
         }
         o.cpus = vcpus_for_vfs(loaded->sriov.total_vfs);
+    }
+    for (const std::string& f : files) {
+        o.files.push_back(parse_payload_file(f));
     }
     o.run_dir = run_dir;
     o.model_log = model_log;

@@ -171,14 +171,49 @@ void check_artifacts(const GuestArtifacts& a) {
 
 } // namespace
 
-void make_guest_initrd(const fs::path& initramfs, const std::string& script, const fs::path& out) {
+PayloadFile parse_payload_file(const std::string& spec) {
+    const auto colon = spec.rfind(':');
+    PayloadFile f;
+    f.host = spec.substr(0, colon);
+    f.name = colon == std::string::npos ? f.host.filename().string() : spec.substr(colon + 1);
+    if (f.name.empty() || f.name == "." || f.name == ".." ||
+        f.name.find('/') != std::string::npos) {
+        throw std::invalid_argument("--file \"" + spec + "\": NAME must be a plain file name");
+    }
+    if (!fs::is_regular_file(f.host)) {
+        throw std::invalid_argument("--file \"" + spec + "\": no file " + f.host.string());
+    }
+    return f;
+}
+
+void make_guest_initrd(const fs::path& initramfs, const std::string& script, const fs::path& out,
+                       const std::vector<PayloadFile>& files) {
+    CpioWriter payload;
+    payload.add_directory("aie4sim");
+    payload.add_file("aie4sim/payload.sh", script);
+    if (!files.empty()) {
+        payload.add_directory("aie4sim/files");
+    }
+    std::vector<std::string> names;
+    for (const PayloadFile& f : files) {
+        if (f.name.empty() || f.name.find('/') != std::string::npos ||
+            std::find(names.begin(), names.end(), f.name) != names.end()) {
+            throw std::invalid_argument("payload file name \"" + f.name +
+                                        "\" is empty, not a plain name, or given twice");
+        }
+        names.push_back(f.name);
+        std::ifstream in(f.host, std::ios::binary);
+        std::ostringstream content;
+        content << in.rdbuf();
+        if (!in) {
+            throw std::runtime_error("cannot read " + f.host.string() + " for the guest");
+        }
+        payload.add_file("aie4sim/files/" + f.name, content.str(), 0644);
+    }
     fs::copy_file(initramfs, out, fs::copy_options::overwrite_existing);
     const auto size = fs::file_size(out);
     std::vector<std::uint8_t> padding((4 - size % 4) % 4, 0); // archives start 4-byte aligned
     write_file(out, padding, true);
-    CpioWriter payload;
-    payload.add_directory("aie4sim");
-    payload.add_file("aie4sim/payload.sh", script);
     write_file(out, payload.finish(), true);
 }
 
@@ -203,7 +238,7 @@ int run_guest(const GuestOptions& o) {
     const fs::path model_log = o.model_log.empty() ? run / "model.log" : o.model_log;
     std::ofstream(model_log, std::ios::trunc).close();
     const fs::path initrd = run / "initrd.img";
-    make_guest_initrd(o.artifacts.initramfs, o.script, initrd);
+    make_guest_initrd(o.artifacts.initramfs, o.script, initrd, o.files);
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);

@@ -112,7 +112,7 @@ int run_command(const Arguments& args) {
                     const std::uint64_t base = (std::uint64_t{vf} + 1) * kVfRegion;
                     try {
                         results[vf - 1] =
-                            models::host::run_gemm(driver, vf, {gemm, 1000 + vf}, base);
+                            models::host::run_workload(driver, vf, {gemm, 1000 + vf}, base);
                     } catch (const std::exception& e) {
                         // A VF's failure is that VF's result, not the end of the run.
                         results[vf - 1].vf = vf;

@@ -212,7 +212,7 @@ public:
         : p_(plan), opt_(opt), type_(type),
           prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
 
-    std::vector<std::uint8_t> write() {
+    std::string write() {
         const std::uint32_t units = p_.panels * p_.n_blocks;
         std::vector<std::vector<Unit>> per_column(p_.columns);
         for (unsigned c = 0; c < p_.columns; ++c) {
@@ -276,8 +276,7 @@ public:
             }
             for (unsigned r = 0; r < p_.cores; ++r) {
                 prog_.poll(c, prog_.geometry().first_core_row() + r, regs::kCoreStatus,
-                           regs::kCoreStatusDone | regs::kCoreStatusError, regs::kCoreStatusDone,
-                           opt_.timeout_cycles);
+                           regs::kCoreStatusDone | regs::kCoreStatusError, regs::kCoreStatusDone);
             }
         }
         return prog_.finish();
@@ -349,7 +348,7 @@ private:
         const auto& lanes = pending_[c].front();
         for (unsigned lane = 0; lane < 2; ++lane) {
             if (lanes[lane]) {
-                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1, opt_.timeout_cycles);
+                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1);
             }
         }
         pending_[c].erase(pending_[c].begin());
@@ -523,6 +522,7 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     check_partition(part);
     const Plan p = make_plan(spec, part, opt);
     Workload w;
+    w.spec = spec;
     const bool i8 = spec.type == GemmType::int8_int32;
     std::ostringstream name;
     name << (i8 ? "gemm_i8_i32 " : "gemm_bf16_f32 ") << spec.m << "x" << spec.k << "x" << spec.n;
@@ -533,7 +533,7 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     w.buffers.push_back(HostBuffer{"B", BufferRole::input, in, p.k, p.n, p.n_al, p.k});
     w.buffers.push_back(HostBuffer{"C", BufferRole::output, out, p.m, p.n, p.n, p.m});
     GemmWriter writer(p, part, opt, spec.type);
-    w.control_code = writer.write();
+    w.assembly = writer.write();
     w.columns_used = p.columns;
     w.cores_used = p.columns * p.cores;
     w.useful_ops = 2ull * p.m * p.n * p.k;

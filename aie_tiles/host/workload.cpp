@@ -2,6 +2,7 @@
 
 #include "aie_tiles/format/geometry.h"
 
+#include <cstdio>
 #include <string>
 
 namespace aie4sim::tiles::host {
@@ -31,6 +32,19 @@ unsigned data_type_size(DataType t) {
         return 4;
     }
     return 1;
+}
+
+std::string kernel_config_json(const Workload& w, const std::string& asm_file,
+                               const std::string& kernel) {
+    std::string args;
+    for (std::size_t i = 0; i < w.buffers.size(); ++i) {
+        char offset[16];
+        std::snprintf(offset, sizeof offset, "0x%02zx", i * 8);
+        args += std::string(i == 0 ? "" : ",") + "{\"name\":\"" + w.buffers[i].name +
+                "\",\"type\":\"char *\",\"offset\":\"" + offset + "\"}";
+    }
+    return "{\"xrt-kernels\":[{\"name\":\"" + kernel + "\",\"arguments\":[" + args +
+           "],\"instance\":[{\"id\":\"inst0\",\"ctrl_code_file\":\"" + asm_file + "\"}]}]}\n";
 }
 
 const char* buffer_role_name(BufferRole r) {

@@ -142,7 +142,11 @@ int Bridge::run() {
         AIE4SIM_LOG(error, kLog, "cannot listen on " << where.to_string() << ": " << e.what());
         return 1;
     }
-    return serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
+    const int status = serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
+    // The link's socket belongs to `io`, which ends with this function: the link must go first
+    // (a socket outliving its io_context corrupts the heap when it is destroyed).
+    link_.reset();
+    return status;
 }
 
 bool Bridge::handshake() {
