@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
+#include <mutex>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +83,25 @@ int run(const std::string& tool, const std::vector<std::string>& args, const fs:
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// The ELFs this process made, by tool, arguments and inputs: the assembler is deterministic,
+// and several VFs (or runs) often assemble the same workload.
+std::vector<std::uint8_t> cached(const std::string& key,
+                                 const std::function<std::vector<std::uint8_t>()>& make) {
+    static std::mutex mutex;
+    static std::map<std::string, std::vector<std::uint8_t>> elves;
+    {
+        const std::lock_guard<std::mutex> lock(mutex);
+        const auto it = elves.find(key);
+        if (it != elves.end()) {
+            return it->second;
+        }
+    }
+    std::vector<std::uint8_t> elf = make();
+    const std::lock_guard<std::mutex> lock(mutex);
+    elves.emplace(key, elf);
+    return elf;
+}
+
 std::vector<std::uint8_t> assemble(const std::vector<std::string>& args, const Scratch& s) {
     const std::string tool = aiebu_asm_path();
     if (tool.empty()) {
@@ -112,10 +134,12 @@ std::string aiebu_asm_path() {
 
 std::vector<std::uint8_t> assemble_config(const std::string& assembly,
                                           const std::string& config_json) {
-    const Scratch s;
-    s.write("program.asm", assembly);
-    s.write("config.json", config_json);
-    return assemble({"-t", "aie4_config", "-j", "config.json", "-o", "program.elf"}, s);
+    return cached(aiebu_asm_path() + "\n-t aie4_config\n" + config_json + "\n" + assembly, [&] {
+        const Scratch s;
+        s.write("program.asm", assembly);
+        s.write("config.json", config_json);
+        return assemble({"-t", "aie4_config", "-j", "config.json", "-o", "program.elf"}, s);
+    });
 }
 
 std::vector<std::uint8_t> assemble_workload(const Workload& workload, const std::string& kernel) {
@@ -123,9 +147,11 @@ std::vector<std::uint8_t> assemble_workload(const Workload& workload, const std:
 }
 
 std::vector<std::uint8_t> assemble_partial(const std::string& assembly) {
-    const Scratch s;
-    s.write("program.asm", assembly);
-    return assemble({"-t", "aie4", "-c", "program.asm", "-o", "program.elf"}, s);
+    return cached(aiebu_asm_path() + "\n-t aie4\n" + assembly, [&] {
+        const Scratch s;
+        s.write("program.asm", assembly);
+        return assemble({"-t", "aie4", "-c", "program.asm", "-o", "program.elf"}, s);
+    });
 }
 
 } // namespace aie4sim::tiles::host

@@ -1,7 +1,8 @@
 #pragma once
 // Runs AMD's real assembler, Debian's `aiebu-asm` (fetched by the build and run through its own
 // loader: docs/xrt.md), to turn assembly into the control-code ELF XRT loads. The tool is
-// `$AIE4SIM_AIEBU_ASM` when set, else the one this build fetched.
+// `$AIE4SIM_AIEBU_ASM` when set, else the one this build fetched. The assembler is
+// deterministic, so a process keeps the ELFs it made and assembles each input once.
 
 #include "aie_tiles/host/workload.h"
 

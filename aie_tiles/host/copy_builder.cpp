@@ -38,9 +38,9 @@ Workload build_copy(const CopySpec& spec, const PartitionShape& part, const Buil
         throw BuildError("the workload builder needs exactly one memory tile row");
     }
     const std::uint64_t words = (spec.bytes + 3) / 4;
-    // Blocks: opt.block_bytes, at least 4 KiB, at most 64 KiB (two of them sit in L2).
-    const std::uint64_t block_words =
-        std::min<std::uint64_t>(std::clamp<std::uint32_t>(opt.block_bytes, 4096, 65536) / 4, words);
+    // Blocks of 4 KiB .. 64 KiB (two of them sit in L2).
+    const std::uint64_t block_words = std::min<std::uint64_t>(
+        std::clamp<std::uint32_t>(opt.copy_block_bytes, 4096, 65536) / 4, words);
     const std::uint64_t blocks = (words + block_words - 1) / block_words;
     unsigned columns =
         opt.max_columns != 0 ? std::min(part.columns, opt.max_columns) : part.columns;

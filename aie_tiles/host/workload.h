@@ -61,6 +61,8 @@ struct BuildOptions {
     std::uint32_t max_tile_n = 64;
     // Element-wise / softmax block per core and iteration, in bytes.
     std::uint32_t block_bytes = 4096;
+    // Copy: bytes per block through the memory tile (4 KiB .. 64 KiB; two blocks sit in L2).
+    std::uint32_t copy_block_bytes = 65536;
 };
 
 enum class GemmType { int8_int32, bf16_fp32 };

@@ -121,3 +121,87 @@ TEST_CASE("shapes the builder cannot map are refused with a reason", "[workload]
     CHECK_THROWS_WITH(build_gemm({256, 4000, 64, GemmType::bf16_fp32}, PartitionShape{}),
                       Catch::Contains("bytes of memory tile"));
 }
+
+namespace {
+// A program whose second page patches a BD with argument 1, as a partial or a config ELF.
+const char* kTwoPages = R"(.target aie4
+.partition 1column
+START_JOB 0
+  WRITE_32 0x600000, 1
+END_JOB
+.eop
+START_JOB 1
+  APPLY_OFFSET_57 @bd, 1, 1
+  UC_DMA_WRITE_DES_SYNC @ucbd
+END_JOB
+EOF
+.align 16
+ucbd:
+  UC_DMA_BD 0, 0x70000, @bd, 2, 0, 0
+.align 4
+bd:
+  .long 0x0
+  .long 0x40
+)";
+
+// Where page `page` of the only uC says its APPLY_OFFSET_57 BD is, in the image.
+std::size_t bd_at(const ControlCode& code, unsigned page) {
+    const std::uint8_t* p = code.image.data() + std::size_t{page} * cert::kPageSize;
+    const auto d = cert::decode_page(p, cert::kPageSize, static_cast<std::uint16_t>(page));
+    REQUIRE(d.ok);
+    for (const cert::Instruction& i : d.page.text) {
+        if (i.opcode == cert::Opcode::apply_offset_57) {
+            return std::size_t{page} * cert::kPageSize + cert::kPageHeaderSize + i.pointer;
+        }
+    }
+    FAIL("no APPLY_OFFSET_57");
+    return 0;
+}
+
+std::uint64_t bd_address(const std::vector<std::uint8_t>& image, std::size_t at) {
+    std::uint32_t w[2];
+    std::memcpy(w, image.data() + at, sizeof w);
+    return (std::uint64_t{w[0]} & 0x1FFFFFF) << 32 | w[1];
+}
+} // namespace
+
+TEST_CASE("the ELF loader lays pages out and patches them as XRT does, both ELF kinds",
+          "[workload][elf]") {
+    const auto partial = assemble_partial(kTwoPages);
+    const std::string config = R"({"xrt-kernels":[{"name":"DPU","arguments":[)"
+                               R"({"name":"a","type":"char *","offset":"0x00"},)"
+                               R"({"name":"b","type":"char *","offset":"0x08"}],)"
+                               R"("instance":[{"id":"inst0","ctrl_code_file":"program.asm"}]}]})";
+    const auto full = assemble_config(kTwoPages, config);
+    for (const auto* elf : {&partial, &full}) {
+        const ControlCode code = load_control_elf(elf->data(), elf->size());
+        REQUIRE(code.ucs.size() == 1);
+        CHECK(code.ucs[0].pages == 2);
+        CHECK(code.image.size() == 2 * cert::kPageSize);
+        REQUIRE(code.patches.size() == 1);
+        CHECK(code.patches[0].symbol == "1");
+        const std::size_t at = bd_at(code, 1);
+        CHECK(code.patches[0].offset == at); // the relocation lands on the BD page 1 names
+        const auto image = patched_image(code, {0x1000, 0x2'0000'0000ull});
+        CHECK(bd_address(image, at) == 0x2'0000'0000ull + 0x40 + kDdrAieOffset);
+        CHECK(bd_address(code.image, at) == 0x40); // the loaded image stays unpatched
+    }
+    CHECK(load_control_elf(full.data(), full.size()).os_abi == 0x4B);
+    CHECK(load_control_elf(partial.data(), partial.size()).os_abi == 0x46);
+}
+
+TEST_CASE("the ELF loader refuses what it cannot load, naming it", "[workload][elf]") {
+    const auto elf = assemble_workload(build_copy({256}, PartitionShape{}));
+    std::vector<std::uint8_t> bad(64, 0x41);
+    CHECK_THROWS_WITH(load_control_elf(bad.data(), bad.size()), Catch::Contains("not an ELF"));
+    bad = elf;
+    bad[4] = 2; // ELFCLASS64
+    CHECK_THROWS_WITH(load_control_elf(bad.data(), bad.size()),
+                      Catch::Contains("not a 32-bit little-endian ELF"));
+    CHECK_THROWS_WITH(load_control_elf(elf.data(), 100), Catch::Contains("truncated ELF"));
+    CHECK_THROWS_WITH(load_control_elf(elf.data(), elf.size(), "inst7"),
+                      Catch::Contains("no kernel instance 'inst7' (the ELF has inst0)"));
+    const ControlCode code = load_control_elf(elf.data(), elf.size());
+    CHECK_THROWS_WITH(patched_image(code, {0x1000}),
+                      Catch::Contains("names argument '1', but 1 argument address(es)"));
+}
