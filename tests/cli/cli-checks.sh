@@ -53,6 +53,14 @@ bad-options)
     expect_status 2 "$tool" run --vfs 9
     grep -q -- '--vfs' "$work/err" || fail "--vfs not named"
     expect_status 2 "$tool" nonsense
+    # Files for the guest are checked before anything starts.
+    expect_status 2 "$tool" guest --file "$work/missing.elf" --exec true
+    grep -q 'no file .*missing.elf' "$work/err" || fail "--file: a missing file not named"
+    echo x >"$work/x.elf"
+    expect_status 2 "$tool" guest --file "$work/x.elf:sub/x.elf" --exec true
+    grep -q 'NAME must be a plain file name' "$work/err" || fail "--file: a bad NAME not refused"
+    expect_status 2 "$tool" demo --via nothing
+    grep -q -- '--via xrt|uapi' "$work/err" || fail "--via not named"
     ;;
 gemm-limits)
     # Dimensions near 2^32 once overflowed the builder's plan (SIGFPE): each one is refused up

@@ -52,7 +52,7 @@ std::string check_gemm_int8(const GemmShape& s, const std::int8_t* a, const std:
     for (std::uint32_t i = 0; i < s.m; ++i) {
         std::fill(row.begin(), row.end(), 0);
         for (std::uint32_t p = 0; p < s.k; ++p) {
-            const std::int32_t x = a[std::size_t{i} * s.lda + p];
+            const auto x = std::int32_t{a[std::size_t{i} * s.lda + p]};
             const std::int8_t* brow = b + std::size_t{p} * s.ldb;
             for (std::uint32_t j = 0; j < s.n; ++j) {
                 row[j] += x * brow[j];

@@ -37,7 +37,10 @@ ProgramArgs parse_program_args(int argc, char** argv) {
             a.check = false;
         } else if (arg == "--runs" || arg == "--seed" || arg == "--timeout-ms") {
             if (i + 1 >= argc) {
-                throw std::invalid_argument(arg + " needs a value\n" + usage);
+                std::string what = arg;
+                what += " needs a value\n";
+                what += usage;
+                throw std::invalid_argument(what);
             }
             const char* value = argv[++i];
             if (arg == "--runs") {
@@ -51,7 +54,11 @@ ProgramArgs parse_program_args(int argc, char** argv) {
                 a.timeout = std::chrono::milliseconds(parse_number(arg, value, 86400000));
             }
         } else if (!arg.empty() && arg[0] == '-') {
-            throw std::invalid_argument("unknown option " + arg + "\n" + usage);
+            std::string what = "unknown option ";
+            what += arg;
+            what += "\n";
+            what += usage;
+            throw std::invalid_argument(what);
         } else if (positional == 0) {
             a.device = arg;
             ++positional;
