@@ -5,6 +5,7 @@
 #include "apps/commands.h"
 #include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
+#include "apps/recording_options.h"
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -49,6 +50,7 @@ int demo_command(const Arguments& args) {
     unsigned vfs = 4;
     std::string gemm = "256x256x256";
     std::string type = "int8";
+    trace::RecordingOptions recording;
     po::options_description options(
         "aie4sim demo: the full system: a guest with the real amdxdna driver enables the VFs\n"
         "and runs a GEMM on each of them at the same time, through the model");
@@ -60,6 +62,7 @@ int demo_command(const Arguments& args) {
                                         "int8 or bf16")("console", "show the whole guest console")(
         "model-log", po::value<std::string>(), "keep the model's log in this file")(
         "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up");
+    add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -74,6 +77,7 @@ int demo_command(const Arguments& args) {
     }
     o.script = demo_script(vfs, m[1].str() + " " + m[2].str() + " " + m[3].str(), type);
     o.echo_console = vm.count("console") != 0U;
+    forward_recording_options(recording, o.model_args);
     o.model_log_spec = "info";
 
     struct VfLine {

@@ -77,6 +77,9 @@ void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::ui
     const std::uint32_t page = offset & ~(layout::kDoorbellStride - 1);
     for (auto& c : contexts_[function]) {
         if (c->info.doorbell_offset == page) {
+            if (observer_ != nullptr) {
+                observer_->doorbell(function, c->info.id);
+            }
             c->kicked = true;
             work_[function]->notify(sc_core::SC_ZERO_TIME);
             return;
@@ -173,6 +176,9 @@ bool CommandProcessor::serve_one(Context& c) {
         fail_context(c, "cannot read the packet at " + common::hex(slot));
         return false;
     }
+    if (observer_ != nullptr) {
+        observer_->command_fetched(vf, c.info.id, c.consumed, header.write_index);
+    }
     wait(scheduler_.dispatch);
     const Outcome outcome = execute(c, packet);
     if (c.destroyed) {
@@ -251,7 +257,14 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet
         return refuse("the context's partition is gone");
     }
     // Wait for the columns; a new owner finds them cleared (nothing of the last one leaks).
-    if (arbiter_.acquire(columns->first, columns->count, c.owner)) {
+    if (observer_ != nullptr) {
+        observer_->command_phase(vf, c.info.id, "columns");
+    }
+    const bool switched = arbiter_.acquire(columns->first, columns->count, c.owner);
+    if (observer_ != nullptr) {
+        observer_->columns_granted(columns->first, columns->count, vf, c.info.id, switched);
+    }
+    if (switched) {
         wait(scheduler_.context_switch);
         array_.reset_columns(columns->first, columns->count);
     }
@@ -259,9 +272,15 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet
         array_.set_column_owner(col, vf);
     }
     out.start = sc_core::sc_time_stamp();
+    if (observer_ != nullptr) {
+        observer_->command_phase(vf, c.info.id, "run");
+    }
     const tiles::ControlCodeResult r = runner_.run(code, args, columns->first, columns->count);
     out.end = sc_core::sc_time_stamp();
     arbiter_.release(columns->first, columns->count);
+    if (observer_ != nullptr) {
+        observer_->columns_released(columns->first, columns->count);
+    }
     out.status = r.status;
     out.error = r.error;
     out.cycles = r.cycles;
@@ -311,6 +330,10 @@ void CommandProcessor::complete(Context& c, const hq::Packet& packet, const Outc
                     name_of(c) << ": command " << index << " failed ("
                                << tiles::control_code_status_name(outcome.status)
                                << "): " << outcome.error);
+    }
+    if (observer_ != nullptr) {
+        observer_->command_done(vf, c.info.id, index, ok,
+                                tiles::control_code_status_name(outcome.status), outcome.cycles);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);
 }

@@ -10,6 +10,7 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/control_code_runner.h"
 #include "models/column_arbiter.h"
+#include "models/device_observer.h"
 #include "models/firmware/firmware.h"
 #include "models/host_queue.h"
 #include "models/scheduler_config.h"
@@ -51,6 +52,8 @@ public:
     [[nodiscard]] std::optional<ColumnRange> columns_of(const HwContext& context) const;
     [[nodiscard]] const VfStatistics& statistics(unsigned vf) const { return stats_.at(vf); }
     [[nodiscard]] const ColumnArbiter& arbiter() const { return arbiter_; }
+    // Who watches the commands (timelines); null when nobody does.
+    void set_observer(DeviceObserver* observer) { observer_ = observer; }
 
 private:
     struct Context {
@@ -93,6 +96,7 @@ private:
     std::vector<std::unique_ptr<sc_core::sc_event>> work_;
     std::vector<VfStatistics> stats_;
     std::uint64_t next_owner_ = 1;
+    DeviceObserver* observer_ = nullptr;
 };
 
 } // namespace aie4sim::models
