@@ -3,6 +3,7 @@
 #include "aie_tiles/kernels/kernel_api.h"
 #include "models/aie4_device.h"
 
+#include <cmath>
 #include <systemc>
 
 namespace aie4sim::trace {
@@ -64,7 +65,7 @@ void DeviceTimeline::finish() {
 std::uint64_t DeviceTimeline::now_ps() {
     static const double ps_per_unit = sc_core::sc_get_time_resolution().to_seconds() * 1e12;
     return static_cast<std::uint64_t>(
-        static_cast<double>(sc_core::sc_time_stamp().value()) * ps_per_unit + 0.5);
+        std::llround(static_cast<double>(sc_core::sc_time_stamp().value()) * ps_per_unit));
 }
 
 std::string DeviceTimeline::function_name(unsigned function) {

@@ -18,6 +18,7 @@ ChildRun::ChildRun(const std::vector<std::string>& argv, const std::string& log,
                                                    std::chrono::duration<double>(timeout_s))),
       timeout_s_(timeout_s) {
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv) {
         args.push_back(const_cast<char*>(a.c_str()));
     }

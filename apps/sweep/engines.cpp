@@ -70,7 +70,7 @@ void report_point(std::ostream& progress, const json::object& r, std::size_t don
 void run_local(const Manifest& manifest, const fs::path& out, const std::string& aie4sim,
                unsigned jobs, std::ostream& progress) {
     struct Running {
-        const Point* point;
+        const Point* point = nullptr;
         std::vector<std::string> command;
         std::unique_ptr<ChildRun> child;
     };

@@ -3,9 +3,11 @@
 #include "common/config_node.h"
 #include "models/device_config.h"
 
+#include <array>
 #include <boost/json.hpp>
 #include <regex>
 #include <sstream>
+#include <string_view>
 
 namespace aie4sim::apps::sweep {
 
@@ -17,7 +19,8 @@ namespace {
     throw ManifestError(field + ": " + why);
 }
 
-const std::vector<std::string> kRunAxes = {"vfs", "policy", "column_split", "gemm", "type", "seed"};
+constexpr std::array<std::string_view, 6> kRunAxes = {"vfs",  "policy", "column_split",
+                                                      "gemm", "type",   "seed"};
 
 bool is_config_path(const std::string& axis) {
     return axis.find('.') != std::string::npos;

@@ -141,7 +141,7 @@ TEST_CASE("a device timeline records commands, columns, DMA, cores, mailboxes, F
     }
     // Each VF's GEMM reads A and B (64x64 int8 each; a column may read a panel of A again) and
     // writes C (64x64 int32) through the shims.
-    CHECK(shim_bytes >= 2 * (64 * 64 + 64 * 64 + 64 * 64 * 4));
+    CHECK(shim_bytes >= std::uint64_t{2} * (64 * 64 + 64 * 64 + 64 * 64 * 4));
     CHECK(p.count("Cores", "X", "gemm") > 0);
     CHECK(p.count("Firmware", "X", "CREATE_HW_CONTEXT") == 2);
     CHECK(p.count("Firmware", "X", "function level reset") == 1);
