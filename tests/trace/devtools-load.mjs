@@ -17,6 +17,14 @@ globalThis.DOMRect ??= class DOMRect {
     Object.assign(this, {x, y, width, height});
   }
 };
+// Debian 12's node is 18, which lacks Array.prototype.toSorted (node 20); the engine uses it.
+if (!Array.prototype.toSorted) {
+  Object.defineProperty(Array.prototype, 'toSorted', {
+    value(compare) {
+      return [...this].sort(compare);
+    },
+  });
+}
 const Trace = await import(
     pathToFileURL(path.join(dir, 'node_modules/@paulirish/trace_engine/models/trace/trace.js')).href);
 const events = JSON.parse(fs.readFileSync(process.argv[2], 'utf8')).traceEvents;
