@@ -100,7 +100,8 @@ def plot_fairness(records, out, images):
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("point")
     ax.set_ylabel("Jain's index")
-    ax.set_title("fairness between VFs (1 = every VF the same throughput)", fontsize=10)
+    ax.set_title("fairness between VFs (Jain; 1 = every VF the same work per end-to-end time)",
+                 fontsize=10)
     ax.grid(alpha=0.3, axis="y")
     save(fig, out, "fairness", images)
     # Every numeric per-VF field, generically: rows are points, columns VFs.

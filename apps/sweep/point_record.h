@@ -8,7 +8,8 @@
 // ("ok" | "failed"), exit_code, error, wall_seconds, peak_rss_kib, results (the run's report:
 // one object per VF under "results", whose numeric fields a report plots generically) and
 // metrics (throughput_tops, makespan_us, latency_p50_us, latency_p99_us over every latency
-// sample of every VF, fairness_jain over the VFs' throughput).
+// sample of every VF, fairness_jain over the VFs' effective throughput: work over end-to-end
+// time, so that waiting for the array counts).
 
 #include "apps/sweep/child_run.h"
 #include "apps/sweep/manifest.h"
