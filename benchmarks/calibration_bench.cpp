@@ -18,7 +18,9 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
 #include "aie_tiles/array_observer.h"
-#include "aie_tiles/control_code_runner.h"
+#include "aie_tiles/cert/cert_runner.h"
+#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload.h"
 #include "tests/aie_tiles/support/host_memory.h"
@@ -181,11 +183,32 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
         host.write(args[0], pa.data(), pa.size());
         host.write(args[1], pb.data(), pb.size());
     }
-    tiles::ControlCodeResult result;
+    // AMD's control code, as the device runs it: the builder's assembly through aiebu-asm, the
+    // ELF laid out and patched as XRT does, one job-runner uC per column.
+    th::ControlCode code;
+    try {
+        const auto elf = th::assemble_workload(w);
+        code = th::load_control_elf(elf.data(), elf.size());
+    } catch (const std::exception& e) {
+        o.error = e.what();
+        return o;
+    }
+    const std::uint64_t instructions = 0x7'0000'0000ull;
+    const auto image = th::patched_image(code, args, config.host_address_offset);
+    host.write(instructions, image.data(), image.size());
+    std::vector<tiles::cert::UcTask> tasks;
+    for (const auto& uc : code.ucs) {
+        tasks.push_back({uc.index, instructions + uc.offset, {}});
+    }
+    tiles::cert::RunResult result;
     const unsigned columns = w.columns_used;
     sc_core::sc_spawn([&] {
-        tiles::ControlCodeRunner runner(array);
-        result = runner.run(w.control_code, args, 0, config.geometry.columns);
+        tiles::cert::CertRunner runner(array);
+        result = runner.run(tasks, 0, config.geometry.columns,
+                            [&host](std::uint64_t address, void* data, std::size_t size) {
+                                host.read(address, data, size);
+                                return true;
+                            });
     });
     const auto t0 = std::chrono::steady_clock::now();
     sc_core::sc_start();

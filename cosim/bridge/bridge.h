@@ -10,6 +10,7 @@
 //             quantum boundary, and QEMU waits for that: with QEMU -icount the whole system is
 //             deterministic.
 
+#include "common/wall_clock_alarms.h"
 #include "cosim/bridge/listen_address.h"
 #include "cosim/protocol/link.h"
 #include "sriov/endpoint.h"
@@ -27,6 +28,10 @@ namespace aie4sim::cosim {
 
 enum class TimeMode { free, lockstep };
 
+// The model's exit status when its peer went away without GOODBYE: the launcher reads it as
+// "QEMU ended first", not as a failure of the model.
+inline constexpr int kExitPeerLost = 3;
+
 struct BridgeOptions {
     ListenAddress listen;
     TimeMode mode = TimeMode::free;
@@ -36,6 +41,9 @@ struct BridgeOptions {
     std::chrono::microseconds idle_spin{300};
     std::chrono::seconds connect_timeout{60};
     std::chrono::seconds reply_timeout{60};
+    // Free mode only: answers the device owes by wall-clock time (common/wall_clock_alarms.h),
+    // run between time steps so that no long job on the array can hold them back.
+    common::WallClockAlarms* wall_alarms = nullptr;
 };
 
 struct BridgeCounters {
@@ -61,7 +69,8 @@ public:
     ~Bridge() override;
 
     // Listens, accepts QEMU, and serves it until it leaves. Returns the process exit status:
-    // 0 when QEMU said goodbye, 1 when the connection was lost or broken.
+    // 0 when QEMU said goodbye, kExitPeerLost when QEMU vanished without a word (it died
+    // first), 1 when the model ended the connection (a protocol error, a time-out, no QEMU).
     int run();
     [[nodiscard]] const BridgeCounters& counters() const { return counters_; }
 
@@ -81,6 +90,8 @@ private:
     void on_sync(const Message& m);
     void on_reset(const Message& m);
     void advance_free();
+    bool run_wall_alarms();
+    std::chrono::nanoseconds idle_wait() const;
     std::optional<Message> await_reply(std::uint32_t id);
     bool dma(tlm::tlm_generic_payload& trans, unsigned function);
     tlm::tlm_response_status access(tlm_utils::simple_initiator_socket<Bridge>& socket, bool write,

@@ -77,7 +77,7 @@ TEST_CASE("a device timeline records commands, columns, DMA, cores, mailboxes, F
         std::vector<sc_core::sc_process_handle> workers;
         for (unsigned vf = 1; vf <= 2; ++vf) {
             workers.push_back(sc_core::sc_spawn([&, vf] {
-                results[vf - 1] = models::host::run_gemm(
+                results[vf - 1] = models::host::run_workload(
                     d, vf, {{64, 64, 64, tiles::host::GemmType::int8_int32}, vf},
                     (std::uint64_t{vf} + 1) << 32);
             }));
