@@ -359,7 +359,7 @@ void CommandProcessor::complete(Context& c, const hq::Command& command, const Ou
     }
     if (observer_ != nullptr) {
         observer_->command_done(vf, c.info.id, index, ok,
-                                tiles::control_code_status_name(outcome.status), outcome.cycles);
+                                tiles::cert::status_name(outcome.status), outcome.cycles);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);
 }
