@@ -1,5 +1,6 @@
 #include "aie_tiles/aie_array.h"
 
+#include "aie_tiles/core_model.h"
 #include "aie_tiles/dma_channel.h"
 #include "aie_tiles/stream_inbox.h"
 #include "common/hex.h"
@@ -196,6 +197,26 @@ bool AieArray::host_access(unsigned col, bool is_write, std::uint64_t address, s
         return false;
     }
     return true;
+}
+
+void AieArray::trace(sc_core::sc_trace_file* file, const std::string& prefix) {
+    for (unsigned col = 0; col < owners_.size(); ++col) {
+        sc_core::sc_trace(file, owners_[col], prefix + ".column" + std::to_string(col) + "_owner");
+    }
+    for (auto& t : tiles_) {
+        const std::string tile =
+            prefix + ".c" + std::to_string(t->col()) + "_r" + std::to_string(t->row());
+        t->locks().trace(file, tile);
+        for (const DmaDir dir : {DmaDir::s2mm, DmaDir::mm2s}) {
+            for (unsigned ch = 0; ch < t->channels(dir); ++ch) {
+                t->channel(dir, ch).trace(file,
+                                          tile + "." + dma_dir_name(dir) + std::to_string(ch));
+            }
+        }
+        if (t->core() != nullptr) {
+            t->core()->trace(file, tile + ".core");
+        }
+    }
 }
 
 } // namespace aie4sim::tiles

@@ -79,6 +79,12 @@ public:
     // Bytes of tile memory actually allocated (memories are allocated lazily).
     [[nodiscard]] std::size_t resident_bytes() const;
 
+    // Adds the signals a hardware engineer looks at to a waveform, under `prefix`: each
+    // column's owner tag, and per tile its locks, DMA channel states and core state
+    // (`prefix`.cC_rR.lockN, .s2mm0.running, .core.in_kernel, ...). Call before the
+    // simulation starts.
+    void trace(sc_core::sc_trace_file* file, const std::string& prefix);
+
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans);

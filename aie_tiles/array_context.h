@@ -4,6 +4,7 @@
 // abort whatever its DMA channels and cores are waiting for.
 
 #include "aie_tiles/array_config.h"
+#include "aie_tiles/array_observer.h"
 
 #include <cstdint>
 #include <deque>
@@ -110,6 +111,9 @@ public:
     // Notified (delta) whenever any DMA channel issues a task-completion token.
     [[nodiscard]] const sc_core::sc_event& token_event() const { return token_event_; }
     void notify_token() { token_event_.notify(sc_core::SC_ZERO_TIME); }
+    // Who watches the array's work (timelines); null when nobody does.
+    [[nodiscard]] ArrayObserver* observer() const { return observer_; }
+    void set_observer(ArrayObserver* observer) { observer_ = observer; }
 
 private:
     struct ColumnErrors {
@@ -123,6 +127,7 @@ private:
     std::vector<ColumnErrors> errors_;
     sc_core::sc_event error_event_;
     sc_core::sc_event token_event_;
+    ArrayObserver* observer_ = nullptr;
 };
 
 } // namespace aie4sim::tiles

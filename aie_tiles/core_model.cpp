@@ -177,7 +177,7 @@ bool CoreModel::write(std::uint32_t reg, std::uint32_t value) {
 
 void CoreModel::reset() {
     domain_.trigger();
-    start_pending_ = running_ = done_ = error_ = lock_stall_ = false;
+    start_pending_ = running_ = done_ = error_ = lock_stall_ = in_kernel_ = false;
     error_code_ = CoreError::none;
     iterations_ = 0;
     busy_cycles_ = 0;
@@ -203,7 +203,15 @@ void CoreModel::thread() {
         start_pending_ = false;
         running_ = true;
         const Program program = regs_; // the run uses the registers as they were at start
+        ArrayObserver* observer = tile_.context().observer();
+        if (observer != nullptr) {
+            observer->core_begin(tile_.col(), tile_.row(), program.kernel, program.inner,
+                                 program.outer);
+        }
         const bool ok = run(program, abort);
+        if (observer != nullptr) {
+            observer->core_end(tile_.col(), tile_.row(), ok && !abort.aborted());
+        }
         if (abort.aborted() || !ok) {
             continue;
         }
@@ -330,7 +338,17 @@ bool CoreModel::run(const Program& p, const AbortCheck& abort) {
             }
             const std::uint64_t cycles = kernel_cycles(inv);
             busy_cycles_ += cycles;
-            if (!abort.wait_for(tile_.context().cycles(cycles))) {
+            ArrayObserver* observer = tile_.context().observer();
+            if (observer != nullptr) {
+                observer->kernel_begin(tile_.col(), tile_.row(), p.kernel, cycles);
+            }
+            in_kernel_ = true;
+            const bool alive = abort.wait_for(tile_.context().cycles(cycles));
+            in_kernel_ = false;
+            if (observer != nullptr) {
+                observer->kernel_end(tile_.col(), tile_.row(), alive);
+            }
+            if (!alive) {
                 return false;
             }
             if (!release_ports(p, 0, slot)) {
@@ -343,6 +361,15 @@ bool CoreModel::run(const Program& p, const AbortCheck& abort) {
         }
     }
     return true;
+}
+
+void CoreModel::trace(sc_core::sc_trace_file* file, const std::string& prefix) const {
+    sc_core::sc_trace(file, running_, prefix + ".running");
+    sc_core::sc_trace(file, in_kernel_, prefix + ".in_kernel");
+    sc_core::sc_trace(file, lock_stall_, prefix + ".lock_stall");
+    sc_core::sc_trace(file, done_, prefix + ".done");
+    sc_core::sc_trace(file, error_, prefix + ".error");
+    sc_core::sc_trace(file, iterations_, prefix + ".kernel_runs");
 }
 
 } // namespace aie4sim::tiles

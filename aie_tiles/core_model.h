@@ -48,6 +48,10 @@ public:
 
     void reset();
 
+    // Adds the core's state (running, in a kernel, stalled on a lock, done, error, kernel runs)
+    // to a waveform, as signals named `prefix`.NAME.
+    void trace(sc_core::sc_trace_file* file, const std::string& prefix) const;
+
 private:
     struct Port {
         std::uint32_t base = 0;
@@ -81,6 +85,7 @@ private:
     bool done_ = false;
     bool error_ = false;
     bool lock_stall_ = false;
+    bool in_kernel_ = false; // a kernel invocation's cycles are passing
     regs::CoreError error_code_ = regs::CoreError::none;
     std::uint32_t iterations_ = 0;
     std::uint64_t busy_cycles_ = 0;

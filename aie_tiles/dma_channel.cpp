@@ -109,7 +109,19 @@ void DmaChannel::thread() {
         const Task task = queue_.front();
         queue_.pop_front();
         running_ = true;
+        task_bytes_ = 0;
+        ArrayObserver* observer = tile_.context().observer();
+        if (observer != nullptr) {
+            observer->dma_task_begin(tile_.col(), tile_.row(), tile_.kind(), dir_, index_, task.bd,
+                                     task.executions);
+        }
         const bool ok = run_task(task, abort);
+        if (observer != nullptr) {
+            observer->dma_task_end(tile_.col(), tile_.row(), dir_, index_, task_bytes_,
+                                   abort.aborted() ? ArrayObserver::TaskEnd::aborted
+                                   : ok            ? ArrayObserver::TaskEnd::done
+                                                   : ArrayObserver::TaskEnd::halted);
+        }
         if (abort.aborted() || !ok) {
             continue; // reset() or halt() already set the state
         }
@@ -249,6 +261,7 @@ bool DmaChannel::run_bd(unsigned bd_index, unsigned& next, bool& has_next,
     if (!moved) {
         return false;
     }
+    task_bytes_ += std::uint64_t{bd.length} * 4;
     if (bd.release.enable) {
         if (!release_lock(bd.release)) {
             return false;
@@ -435,6 +448,15 @@ bool DmaChannel::receive(const BufferDescriptor& bd, std::uint64_t base, const A
         }
     }
     return true;
+}
+
+void DmaChannel::trace(sc_core::sc_trace_file* file, const std::string& prefix) const {
+    sc_core::sc_trace(file, running_, prefix + ".running");
+    sc_core::sc_trace(file, halted_, prefix + ".halted");
+    sc_core::sc_trace(file, lock_stall_, prefix + ".lock_stall");
+    sc_core::sc_trace(file, stream_stall_, prefix + ".stream_stall");
+    sc_core::sc_trace(file, current_bd_, prefix + ".current_bd", 4);
+    sc_core::sc_trace(file, tasks_done_, prefix + ".tasks_done");
 }
 
 } // namespace aie4sim::tiles

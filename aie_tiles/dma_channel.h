@@ -59,6 +59,10 @@ public:
     // abandoned.
     void reset();
 
+    // Adds the channel's state (running, halted, lock and stream stalls, current BD, tasks
+    // done) to a waveform, as signals named `prefix`.NAME.
+    void trace(sc_core::sc_trace_file* file, const std::string& prefix) const;
+
 private:
     struct Task {
         unsigned bd = 0;
@@ -97,6 +101,7 @@ private:
     std::uint32_t tokens_issued_ = 0;
     std::uint64_t tokens_available_ = 0;
     std::uint32_t tasks_done_ = 0;
+    std::uint64_t task_bytes_ = 0; // moved by the running task's BDs so far
 };
 
 } // namespace aie4sim::tiles

@@ -118,4 +118,10 @@ void LockBank::reset() {
     error_bits_ = 0;
 }
 
+void LockBank::trace(sc_core::sc_trace_file* file, const std::string& prefix) const {
+    for (std::size_t id = 0; id < values_.size(); ++id) {
+        sc_core::sc_trace(file, values_[id], prefix + ".lock" + std::to_string(id));
+    }
+}
+
 } // namespace aie4sim::tiles

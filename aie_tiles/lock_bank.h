@@ -45,6 +45,9 @@ public:
     // Values to 0, error bits cleared, every waiter woken with `aborted`.
     void reset();
 
+    // Adds every lock's value to a waveform, as signals `prefix`.lockN.
+    void trace(sc_core::sc_trace_file* file, const std::string& prefix) const;
+
 private:
     struct Waiter {
         bool equal = false;

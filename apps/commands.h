@@ -13,5 +13,6 @@ int model_command(const Arguments& args);
 int guest_command(const Arguments& args);
 int run_command(const Arguments& args);
 int demo_command(const Arguments& args);
+int sweep_command(const Arguments& args);
 
 } // namespace aie4sim::apps

@@ -10,6 +10,7 @@
 #include "apps/gemm_option.h"
 #include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
+#include "apps/recording_options.h"
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -142,6 +143,7 @@ int demo_command(const Arguments& args) {
     unsigned vfs = 4;
     std::string gemm = "256x256x256";
     std::string type = "int8";
+    trace::RecordingOptions recording;
     std::string via = "xrt";
     po::options_description options(
         "aie4sim demo: the full system: a guest with the real amdxdna driver enables the VFs\n"
@@ -158,6 +160,7 @@ int demo_command(const Arguments& args) {
         "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up")(
         "cpus", po::value(&o.cpus)->default_value(0),
         "guest CPUs (0: enough for the interrupt vectors of --vfs VFs)");
+    add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -204,6 +207,7 @@ int demo_command(const Arguments& args) {
                                "gemm|aie4sim-accel-test");
     }
     o.echo_console = vm.count("console") != 0U;
+    forward_recording_options(recording, o.model_args);
     o.model_log_spec = "info";
 
     std::mutex mutex;

@@ -2,6 +2,7 @@
 #include "apps/commands.h"
 #include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
+#include "apps/recording_options.h"
 
 #include <boost/program_options.hpp>
 #include <fstream>
@@ -22,6 +23,7 @@ int guest_command(const Arguments& args) {
     std::string initramfs;
     std::string run_dir;
     std::string model_log;
+    trace::RecordingOptions recording;
     std::vector<std::string> files;
     po::options_description options(
         "aie4sim guest: boot a Linux guest in QEMU against the model, run commands as root,\n"
@@ -54,6 +56,7 @@ int guest_command(const Arguments& args) {
         "quiet", "do not echo the guest console")("qemu", po::value(&qemu), "QEMU binary")(
         "kernel", po::value(&kernel), "guest kernel")("initramfs", po::value(&initramfs),
                                                       "guest image");
+    add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -104,6 +107,7 @@ int guest_command(const Arguments& args) {
     o.run_dir = run_dir;
     o.model_log = model_log;
     o.echo_console = vm.count("quiet") == 0U;
+    forward_recording_options(recording, o.model_args);
     return run_guest(o);
 }
 

@@ -2,6 +2,7 @@
 #include "apps/commands.h"
 #include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
+#include "apps/recording_options.h"
 #include "common/config_node.h"
 #include "common/log.h"
 #include "cosim/bridge/bridge.h"
@@ -26,6 +27,7 @@ int model_command(const Arguments& args) {
     std::string log_spec;
     std::string log_file;
     unsigned spin_us = 0;
+    trace::RecordingOptions recording;
     po::options_description options("aie4sim model: serve one QEMU over a socket");
     options.add_options()("help", "show this help")(
         "socket", po::value(&socket)->required(),
@@ -39,6 +41,7 @@ int model_command(const Arguments& args) {
         "log-file", po::value(&log_file)->default_value(""), "write the log here (default stderr)")(
         "spin-us", po::value(&spin_us)->default_value(300),
         "microseconds to busy-poll for QEMU before sleeping");
+    add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -75,12 +78,14 @@ int model_command(const Arguments& args) {
         bridge_options.wall_alarms = &wall_alarms;
     }
     cosim::Bridge bridge("bridge", device.endpoint(), bridge_options);
+    trace::DeviceRecording record(device, recording, recording_about("model"));
     AIE4SIM_LOG(info, "model",
                 "AIE4 device from "
                     << config.origin << ": PF " << std::hex << config.pf.identity.vendor_id << ":"
                     << config.pf.identity.device_id << std::dec << ", " << config.sriov.total_vfs
                     << " VFs");
     const int status = bridge.run();
+    record.finish();
     const cosim::BridgeCounters& c = bridge.counters();
     AIE4SIM_LOG(info, "model",
                 "served " << c.config_reads << " config reads, " << c.config_writes

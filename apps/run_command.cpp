@@ -4,6 +4,7 @@
 #include "apps/commands.h"
 #include "apps/gemm_option.h"
 #include "apps/model_setup.h"
+#include "apps/recording_options.h"
 #include "common/config_node.h"
 #include "common/log.h"
 #include "models/aie4_device.h"
@@ -41,6 +42,8 @@ int run_command(const Arguments& args) {
     std::string log_spec;
     std::string policy;
     unsigned vfs = 0;
+    unsigned seed = 1000;
+    trace::RecordingOptions recording;
     po::options_description options(
         "aie4sim run: the device without QEMU; a host model drives every VF through the same\n"
         "interfaces the driver uses, and each VF runs a GEMM, all at the same time");
@@ -51,7 +54,10 @@ int run_command(const Arguments& args) {
                                        "the GEMM each VF runs: MxKxN[:int8|bf16]")(
         "policy", po::value(&policy), "override the scheduling policy: time_sharing | spatial")(
         "json", po::value(&json_path), "also write the results as JSON here")(
-        "log", po::value(&log_spec)->default_value("warn"), "the model's log levels");
+        "log", po::value(&log_spec)->default_value("warn"),
+        "the model's log levels")("seed", po::value(&seed)->default_value(seed),
+                                  "input data seed: VF n's inputs come from seed + n");
+    add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
         return 0;
@@ -96,6 +102,11 @@ int run_command(const Arguments& args) {
     driver.config.bind(device.endpoint().config_in);
     driver.mem.bind(device.endpoint().mem_in);
     device.endpoint().outbound.bind(host.bus);
+    boost::json::object about = recording_about("run");
+    about["vfs"] = vfs;
+    about["gemm"] = gemm_text;
+    about["policy"] = models::policy_name(config.scheduler.policy);
+    trace::DeviceRecording record(device, recording, std::move(about));
 
     std::vector<models::host::WorkloadResult> results(vfs);
     std::string failure;
@@ -112,7 +123,7 @@ int run_command(const Arguments& args) {
                     const std::uint64_t base = (std::uint64_t{vf} + 1) * kVfRegion;
                     try {
                         results[vf - 1] =
-                            models::host::run_workload(driver, vf, {gemm, 1000 + vf}, base);
+                            models::host::run_workload(driver, vf, {gemm, seed + vf}, base);
                     } catch (const std::exception& e) {
                         // A VF's failure is that VF's result, not the end of the run.
                         results[vf - 1].vf = vf;
@@ -132,6 +143,7 @@ int run_command(const Arguments& args) {
     sc_core::sc_start();
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    record.finish();
     if (!failure.empty()) {
         std::cerr << "aie4sim run: the host model failed: " << failure << "\n";
         return 1;

@@ -78,6 +78,9 @@ void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::ui
     const std::uint32_t page = offset & ~(layout::kDoorbellStride - 1);
     for (auto& c : contexts_[function]) {
         if (c->info.doorbell_offset == page) {
+            if (observer_ != nullptr) {
+                observer_->doorbell(function, c->info.id);
+            }
             c->kicked = true;
             work_[function]->notify(sc_core::SC_ZERO_TIME);
             return;
@@ -191,6 +194,9 @@ bool CommandProcessor::serve_one(Context& c) {
     }
     AIE4SIM_LOG(debug, kLog,
                 name_of(c) << ": command " << c.consumed << ": " << hq::describe_packet(packet));
+    if (observer_ != nullptr) {
+        observer_->command_fetched(vf, c.info.id, c.consumed, header.write_index);
+    }
     wait(scheduler_.dispatch);
     const hq::DecodeResult decoded =
         hq::decode_packet(packet, [this, vf](std::uint64_t a, void* d, std::size_t n) {
@@ -263,7 +269,14 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Comman
         tasks.push_back(std::move(t));
     }
     // Wait for the columns; a new owner finds them cleared (nothing of the last one leaks).
-    if (arbiter_.acquire(columns->first, columns->count, c.owner)) {
+    if (observer_ != nullptr) {
+        observer_->command_phase(vf, c.info.id, "columns");
+    }
+    const bool switched = arbiter_.acquire(columns->first, columns->count, c.owner);
+    if (observer_ != nullptr) {
+        observer_->columns_granted(columns->first, columns->count, vf, c.info.id, switched);
+    }
+    if (switched) {
         wait(scheduler_.context_switch);
         array_.reset_columns(columns->first, columns->count);
     }
@@ -271,6 +284,9 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Comman
         array_.set_column_owner(col, vf);
     }
     out.start = sc_core::sc_time_stamp();
+    if (observer_ != nullptr) {
+        observer_->command_phase(vf, c.info.id, "run");
+    }
     tiles::cert::RunOptions options;
     options.wait_timeout = scheduler_.wait_timeout;
     options.stop = &c.stop;
@@ -280,6 +296,9 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Comman
         options);
     out.end = sc_core::sc_time_stamp();
     arbiter_.release(columns->first, columns->count);
+    if (observer_ != nullptr) {
+        observer_->columns_released(columns->first, columns->count);
+    }
     out.status = r.status;
     out.state = r.ok() ? hq::kStateCompleted : hq::kStateError;
     out.error = r.error;
@@ -337,6 +356,10 @@ void CommandProcessor::complete(Context& c, const hq::Command& command, const Ou
                     name_of(c) << ": command " << index << " failed ("
                                << tiles::cert::status_name(outcome.status)
                                << "): " << outcome.error);
+    }
+    if (observer_ != nullptr) {
+        observer_->command_done(vf, c.info.id, index, ok,
+                                tiles::cert::status_name(outcome.status), outcome.cycles);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);
 }

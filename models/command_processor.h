@@ -11,6 +11,7 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/cert/cert_runner.h"
 #include "models/column_arbiter.h"
+#include "models/device_observer.h"
 #include "models/firmware/firmware.h"
 #include "models/queue/host_queue.h"
 #include "models/scheduler_config.h"
@@ -52,6 +53,8 @@ public:
     [[nodiscard]] std::optional<ColumnRange> columns_of(const HwContext& context) const;
     [[nodiscard]] const VfStatistics& statistics(unsigned vf) const { return stats_.at(vf); }
     [[nodiscard]] const ColumnArbiter& arbiter() const { return arbiter_; }
+    // Who watches the commands (timelines); null when nobody does.
+    void set_observer(DeviceObserver* observer) { observer_ = observer; }
 
 private:
     struct Context {
@@ -100,6 +103,7 @@ private:
     std::vector<std::unique_ptr<sc_core::sc_event>> work_;
     std::vector<VfStatistics> stats_;
     std::uint64_t next_owner_ = 1;
+    DeviceObserver* observer_ = nullptr;
 };
 
 } // namespace aie4sim::models

@@ -286,11 +286,23 @@ bool Function::send_msi(unsigned vector, const MsiMessage& message) {
     }
     ++counters_.msi_sent;
     AIE4SIM_LOG(trace, kLog, name() << ": MSI-X vector " << vector << " sent");
+    if (interrupt_observer_ != nullptr) {
+        interrupt_observer_->msix(index_, vector, InterruptObserver::Msix::sent);
+    }
     return true;
 }
 
 MsixController::Outcome Function::signal_msix(unsigned vector) {
     const auto outcome = msix_.signal(vector);
+    if (interrupt_observer_ != nullptr && outcome != MsixController::Outcome::sent) {
+        interrupt_observer_->msix(
+            index_, vector,
+            outcome == MsixController::Outcome::pending    ? InterruptObserver::Msix::pending
+            : outcome == MsixController::Outcome::disabled ? InterruptObserver::Msix::disabled
+            : outcome == MsixController::Outcome::blocked
+                ? InterruptObserver::Msix::blocked
+                : InterruptObserver::Msix::invalid_vector);
+    }
     if (outcome == MsixController::Outcome::disabled ||
         outcome == MsixController::Outcome::invalid_vector) {
         AIE4SIM_LOG(debug, kLog,
@@ -313,6 +325,11 @@ void Function::reset(ResetKind kind) {
     for (const auto& listener : reset_listeners_) {
         listener(kind);
     }
+}
+
+void Function::trace(sc_core::sc_trace_file* file, const std::string& prefix) const {
+    sc_core::sc_trace(file, counters_.msi_sent, prefix + ".msix_sent");
+    sc_core::sc_trace(file, counters_.msi_blocked, prefix + ".msix_blocked");
 }
 
 } // namespace aie4sim::pcie

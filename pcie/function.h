@@ -13,6 +13,7 @@
 #include "pcie/config_space.h"
 #include "pcie/express_capability.h"
 #include "pcie/function_config.h"
+#include "pcie/interrupt_observer.h"
 #include "pcie/msix.h"
 
 #include <array>
@@ -88,6 +89,10 @@ public:
     // The device behind the function raises MSI-X vector `vector`.
     MsixController::Outcome signal_msix(unsigned vector);
     [[nodiscard]] const MsixController& msix() const { return msix_; }
+    // Who watches the function's interrupts (timelines); null when nobody does.
+    void set_interrupt_observer(InterruptObserver* observer) { interrupt_observer_ = observer; }
+    // Adds the MSI-X messages sent and blocked so far to a waveform (`prefix`.msix_sent, ...).
+    void trace(sc_core::sc_trace_file* file, const std::string& prefix) const;
 
     void on_reset(ResetListener listener) { reset_listeners_.push_back(std::move(listener)); }
     // Resets the function's registers and state and tells the device behind it.
@@ -117,6 +122,7 @@ private:
     std::array<std::unique_ptr<BarSocket>, kBarCount> bar_sockets_;
     std::array<std::unique_ptr<InitiatorSocket>, kBarCount> app_sockets_;
     std::vector<ResetListener> reset_listeners_;
+    InterruptObserver* interrupt_observer_ = nullptr;
 };
 
 } // namespace aie4sim::pcie

@@ -6,8 +6,10 @@ packages=(
     build-essential cmake ninja-build pkg-config git
     libsystemc-dev catch2 libboost1.81-all-dev libboost-json1.81-dev
     clang-format clang-tidy
-    # test scripts read the JSON reports
-    python3
+    # test scripts read the JSON reports; sweep reports are drawn with matplotlib
+    python3 python3-matplotlib
+    # the Slurm engine of `aie4sim sweep`, tested against a private single-node cluster
+    slurm-wlm munge
     # QEMU from Debian's source package, with our device built in
     dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev meson flex bison
     # stock QEMU: the baselines of the bridge benchmark
@@ -22,6 +24,11 @@ for p in "${packages[@]}"; do
         missing+=("$p")
     fi
 done
+# The trace tests load traces with Chrome DevTools' trace engine (npm): node and npm from
+# Debian, unless the machine already has them (from elsewhere, under the same package names).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "aie4sim: installing Debian packages: ${missing[*]}"

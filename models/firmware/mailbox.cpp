@@ -72,6 +72,9 @@ void Mailbox::publish(std::uint32_t major, std::uint32_t minor) {
     sram_.write32(kI2xMsiIdx, layout_.msi_vector);
     sram_.write32(kValid, 1); // last: the driver reads the rest once it sees valid
     published_ = true;
+    if (observer_ != nullptr) {
+        observer_->mailbox_published(function_.index());
+    }
     AIE4SIM_LOG(info, kLog,
                 function_.name() << ": mailbox_info published (protocol " << major << "." << minor
                                  << ", valid = 1)");
@@ -218,10 +221,22 @@ void Mailbox::run() {
             continue;
         }
         ++counters_.requests;
+        if (observer_ != nullptr) {
+            observer_->message_begin(function_.index(), request->header.opcode,
+                                     mgmt::opcode_name(request->header.opcode));
+        }
         wait(per_message_);
         MailboxReply reply = handler_ ? handler_(*request) : MailboxReply{};
-        if (reply && published_) {
+        const bool replied = reply && published_;
+        if (replied) {
             send_reply(request->header, *reply);
+        }
+        if (observer_ != nullptr) {
+            std::uint32_t status = 0;
+            if (replied && reply->size() >= 4) {
+                std::memcpy(&status, reply->data(), 4);
+            }
+            observer_->message_end(function_.index(), replied, status);
         }
     }
 }

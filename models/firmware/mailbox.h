@@ -7,6 +7,7 @@
 // a reply that does not fit before the end of i2x is preceded by the 0xDEADFACE tombstone and
 // written at offset 0, and the tail is published before the interrupt.
 
+#include "models/device_observer.h"
 #include "models/firmware/mgmt_protocol.h"
 #include "models/sparse_memory.h"
 #include "pcie/function.h"
@@ -71,6 +72,8 @@ public:
     [[nodiscard]] bool published() const { return published_; }
     [[nodiscard]] const MailboxLayout& layout() const { return layout_; }
     [[nodiscard]] const MailboxCounters& counters() const { return counters_; }
+    // Who watches the messages (timelines); null when nobody does.
+    void set_observer(DeviceObserver* observer) { observer_ = observer; }
 
 private:
     enum Reg { x2i_tail, x2i_head, i2x_tail, i2x_head };
@@ -91,6 +94,7 @@ private:
     sc_core::sc_event x2i_written_;
     sc_core::sc_event i2x_consumed_;
     MailboxCounters counters_;
+    DeviceObserver* observer_ = nullptr;
 };
 
 } // namespace aie4sim::models
