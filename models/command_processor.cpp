@@ -358,8 +358,8 @@ void CommandProcessor::complete(Context& c, const hq::Command& command, const Ou
                                << "): " << outcome.error);
     }
     if (observer_ != nullptr) {
-        observer_->command_done(vf, c.info.id, index, ok,
-                                tiles::cert::status_name(outcome.status), outcome.cycles);
+        observer_->command_done(vf, c.info.id, index, ok, tiles::cert::status_name(outcome.status),
+                                outcome.cycles);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);
 }

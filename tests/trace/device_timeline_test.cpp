@@ -78,7 +78,8 @@ TEST_CASE("a device timeline records commands, columns, DMA, cores, mailboxes, F
         for (unsigned vf = 1; vf <= 2; ++vf) {
             workers.push_back(sc_core::sc_spawn([&, vf] {
                 results[vf - 1] = models::host::run_workload(
-                    d, vf, {tiles::host::GemmSpec{64, 64, 64, tiles::host::GemmType::int8_int32}, vf},
+                    d, vf,
+                    {tiles::host::GemmSpec{64, 64, 64, tiles::host::GemmType::int8_int32}, vf},
                     (std::uint64_t{vf} + 1) << 32);
             }));
         }
