@@ -37,11 +37,11 @@ int model_command(const Arguments& args) {
         "with QEMU -icount)")("log", po::value(&log_spec)->default_value("info"),
                               "log level, with per-category overrides: info,sriov=debug")(
         "log-file", po::value(&log_file)->default_value(""), "write the log here (default stderr)")(
-        "spin-us", po::value(&spin_us)->default_value(2000),
-        "at most this many microseconds of busy-polling before sleeping: for a reply QEMU owes, "
-        "up to this; for QEMU's next request, the wake-up cost measured on this host (0: never "
-        "spin)")("spin-min-us", po::value(&spin_min_us)->default_value(2),
-                 "the spin budget's floor (equal to --spin-us: a fixed budget)")(
+        "spin-us", po::value(&spin_us)->default_value(200),
+        "at most this many microseconds of busy-polling before sleeping; below it the budget "
+        "follows the wake-up cost measured on this host (0: never spin)")(
+        "spin-min-us", po::value(&spin_min_us)->default_value(2),
+        "the spin budget's floor (equal to --spin-us: a fixed budget)")(
         "dma-direct", po::value(&dma_direct)->default_value(true),
         "DMA straight into guest RAM when QEMU shares it (on/off; off: 64 KiB messages)")(
         "spread", po::value(&spread)->default_value(true),

@@ -207,7 +207,7 @@ struct End {
                     a4s_ring_release(in_ring(), len);
                     return v;
                 }
-                if (a4s_wait_spin(&waiter, parent ? 1 : 0) == 0) {
+                if (a4s_wait_spin(&waiter) == 0) {
                     a4s_wait_futex(&waiter, 1000000000);
                 }
             }
@@ -283,7 +283,7 @@ Cell run_cell(Method method, const Placement& where, long round_trips, double ma
             e.waiter.self = e.self();
             e.waiter.peer = parent ? region->model_presence() : region->qemu_presence();
             e.waiter.spin_min_ns = 2000; // the bridge's defaults
-            e.waiter.spin_max_ns = 100000;
+            e.waiter.spin_max_ns = 200000;
         }
         return e;
     };
@@ -311,7 +311,7 @@ Cell run_cell(Method method, const Placement& where, long round_trips, double ma
             while (now_ns() < until) {
                 if (method == Method::spin) {
                     a4s_pause();
-                } else if (a4s_wait_spin(&e.waiter, 0) == 0) {
+                } else if (a4s_wait_spin(&e.waiter) == 0) {
                     a4s_wait_futex(&e.waiter, until - now_ns() > 0 ? until - now_ns() : 1);
                 }
             }

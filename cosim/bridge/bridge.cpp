@@ -230,7 +230,7 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         }
         // After a second without anything, spinning again would only burn CPU.
         if (auto m = link_->wait(std::chrono::seconds(1),
-                                 idle ? Link::Expect::nothing_soon : Link::Expect::anything)) {
+                                 idle ? Link::Expect::nothing_soon : Link::Expect::soon)) {
             idle = false;
             handle(*m);
         } else {
@@ -513,8 +513,7 @@ std::optional<Message> Bridge::await_reply(std::uint32_t id) {
                          std::to_string(options_.reply_timeout.count()) + " s");
             break;
         }
-        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left),
-                             Link::Expect::reply);
+        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left));
         if (!m) {
             continue;
         }

@@ -7,15 +7,10 @@
  *      cannot run while this side spins there (a `taskset` to one core, a busy host), so the
  *      only useful thing to do is to get out of its way;
  *   2. else spins, for a time (never a count of iterations: what one `pause` costs differs
- *      tenfold between CPU generations):
- *      - waiting for a reply, up to the cap: the peer is working on the request and answers
- *        as soon as it runs; sleeping would add a wake-up to every reply, and on a VM whose
- *        idle vCPU halts, a CPU left idle also invites the scheduler to pull the peer onto
- *        this CPU, where every reply then costs two context switches;
- *      - waiting for whatever comes next (the model between QEMU's requests), for what a
- *        wake-up costs on this host, as measured by this side itself (ski rental: spinning as
- *        long as the alternative costs is never worse than twice the best choice made in
- *        hindsight), within the tunable floor and cap;
+ *      tenfold between CPU generations): for what a wake-up costs on this host, as this side
+ *      has measured it (ski rental: spinning as long as the alternative costs is never worse
+ *      than twice the best choice made in hindsight), within the tunable floor and cap. The cap
+ *      bounds what a spin takes from others when wake-ups are slow because CPUs are scarce;
  *   3. then sleeps on a futex on the ring's sleeping flag. The region is a MAP_SHARED memfd, so
  *      a (non-private) futex works across the two processes: a producer that sees the flag
  *      wakes it with one system call, without a socket, a poll loop or QEMU's main loop.
@@ -144,8 +139,8 @@ struct a4s_waiter {
     int skipped;         /* the last a4s_wait_spin did not spin: the peer was on this CPU */
 };
 
-/* The spin budget while waiting for whatever comes next: the measured cost of a wake-up, within
- * the tunable bounds. Before the first measurement, the cap. */
+/* The spin budget: the measured cost of a wake-up, within the tunable bounds. Before the first
+ * measurement, the cap. */
 static inline int64_t a4s_spin_budget(const struct a4s_waiter* w) {
     int64_t budget = (int64_t)__atomic_load_n(&w->self->stats.wake_ewma_ns, __ATOMIC_RELAXED);
     if (budget == 0 || budget > w->spin_max_ns) {
@@ -170,11 +165,10 @@ static inline void a4s_learn_wake(struct a4s_waiter* w, int64_t latency_ns) {
 }
 
 /*
- * Phase 1: spins until a message is in the ring or the budget is spent. `reply` says that the
- * peer owes this side a reply (it is working on a request), rather than that anything may or
- * may not come. Returns 1 if there is a message. Publishes this side's CPU for the peer.
+ * Phase 1: spins until a message is in the ring or the budget is spent. Returns 1 if there is
+ * a message. Publishes this side's CPU for the peer.
  */
-static inline int a4s_wait_spin(struct a4s_waiter* w, int reply) {
+static inline int a4s_wait_spin(struct a4s_waiter* w) {
     struct a4s_wait_stats* st = &w->self->stats;
     uint32_t cpu = a4s_current_cpu();
     int64_t start, now, budget;
@@ -191,7 +185,7 @@ static inline int a4s_wait_spin(struct a4s_waiter* w, int reply) {
         w->skipped = 1;
         return 0;
     }
-    budget = reply ? w->spin_max_ns : a4s_spin_budget(w);
+    budget = a4s_spin_budget(w);
     if (budget <= 0) {
         return 0;
     }

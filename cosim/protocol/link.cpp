@@ -373,15 +373,14 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expec
         return m;
     }
     if (region_ && !closed_ && expect != Expect::nothing_soon) {
-        const int reply = expect == Expect::reply ? 1 : 0;
-        int got = a4s_wait_spin(&waiter_, reply);
+        int got = a4s_wait_spin(&waiter_);
         if (got == 0 && waiter_.skipped != 0 && spread_) {
             const auto now = Clock::now();
             if (now >= next_move_) {
                 next_move_ = now + kMoveInterval;
                 if (a4s_move_off_cpu(self_->cpu) != 0) {
                     a4s_stat_add(&self_->stats.moves, 1);
-                    got = a4s_wait_spin(&waiter_, reply);
+                    got = a4s_wait_spin(&waiter_);
                 }
             }
         }

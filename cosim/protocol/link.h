@@ -53,19 +53,18 @@ public:
     // goodbyes only) is looked at once a millisecond, not at every call: a system call on the
     // hot path costs more than the access it would delay.
     std::optional<Message> poll();
-    // What a wait expects: a reply the peer owes (it spins up to the cap), whatever comes next
-    // (it spins for what a wake-up costs on this host; aie4sim_wait.h has the why), or nothing
-    // soon (the last wait timed out: it goes straight to sleep).
-    enum class Expect { anything, reply, nothing_soon };
+    // What a wait expects: a message soon (it spins for what a wake-up costs on this host;
+    // aie4sim_wait.h has the why), or nothing soon (the last wait timed out: straight to sleep).
+    enum class Expect { soon, nothing_soon };
     // Waits up to `timeout` for a message: spins (unless the peer runs on this CPU), then
     // sleeps on a futex the peer wakes, or on the socket.
-    std::optional<Message> wait(std::chrono::nanoseconds timeout, Expect expect = Expect::anything);
+    std::optional<Message> wait(std::chrono::nanoseconds timeout, Expect expect = Expect::soon);
 
     // Bounds of the spin budget (a floor equal to the cap makes it fixed; a cap of 0 never
     // spins).
     struct SpinLimits {
         std::chrono::nanoseconds floor{std::chrono::microseconds(2)};
-        std::chrono::nanoseconds cap{std::chrono::microseconds(2000)};
+        std::chrono::nanoseconds cap{std::chrono::microseconds(200)};
     };
     void set_spin_limits(SpinLimits limits);
     // When this side finds the peer on its own CPU, it moves itself to another allowed CPU (at

@@ -349,7 +349,7 @@ static A4sMessage a4s_wait_reply(A4sLink* l, uint32_t id, uint16_t type) {
             a4s_fatal(l, "no reply to a request of type %u within %u s", type,
                       l->options.reply_timeout_s);
         }
-        if (l->shm && a4s_wait_spin(&l->waiter, 1)) {
+        if (l->shm && a4s_wait_spin(&l->waiter)) {
             continue;
         }
         if (l->shm && a4s_peer_wakes_futex(l)) {

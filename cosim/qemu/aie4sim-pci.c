@@ -628,7 +628,7 @@ static void a4s_pf_reset(DeviceState* qdev) {
 static Property a4s_pf_properties[] = {
     DEFINE_PROP_STRING("socket", A4sPf, socket),
     DEFINE_PROP_UINT64("quantum-ns", A4sPf, quantum_ns, 0),
-    DEFINE_PROP_UINT32("spin-us", A4sPf, spin_us, 2000),
+    DEFINE_PROP_UINT32("spin-us", A4sPf, spin_us, 200),
     DEFINE_PROP_UINT32("spin-min-us", A4sPf, spin_min_us, 2),
     DEFINE_PROP_BOOL("share-ram", A4sPf, share_ram, true),
     DEFINE_PROP_UINT32("connect-timeout", A4sPf, connect_timeout_s, 30),

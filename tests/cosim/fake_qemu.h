@@ -129,7 +129,7 @@ struct FakeQemu {
         link->send(std::move(request));
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (std::chrono::steady_clock::now() < deadline && !link->closed()) {
-            auto m = link->wait(std::chrono::milliseconds(100), cosim::Link::Expect::reply);
+            auto m = link->wait(std::chrono::milliseconds(100));
             if (!m) {
                 continue;
             }
