@@ -35,8 +35,8 @@ struct a4s_ring_control {
     uint8_t producer_pad[56];
     uint64_t head;              /* written by the consumer */
     uint32_t consumer_sleeping; /* A4S_AWAKE, A4S_SLEEP_SOCKET or A4S_SLEEP_FUTEX */
-    uint32_t reserved;
-    uint64_t wake_ns; /* the producer's clock when it last woke the consumer */
+    uint32_t waker_cpu;         /* the CPU the producer woke the consumer from */
+    uint64_t wake_ns;           /* the producer's clock when it last woke the consumer */
     uint8_t consumer_pad[40];
 };
 

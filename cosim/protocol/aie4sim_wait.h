@@ -241,7 +241,11 @@ static inline int a4s_wait_futex(struct a4s_waiter* w, int64_t timeout_ns) {
         const int64_t stamp = (int64_t)__atomic_load_n(&c->wake_ns, __ATOMIC_ACQUIRE);
         a4s_stat_add(&st->sleeps, 1);
         a4s_stat_add(&st->sleep_ns, (uint64_t)(woke - start));
-        if (stamp >= start) {
+        /* Only a wake-up from another CPU is what sleeping costs a side that spins on its own
+         * CPU: one from this CPU (the two shared it) is cheaper, and learning it would shrink
+         * the budget until the two never leave that CPU. */
+        if (stamp >= start &&
+            __atomic_load_n(&c->waker_cpu, __ATOMIC_RELAXED) != a4s_current_cpu()) {
             a4s_learn_wake(w, woke - stamp);
         }
     }
@@ -259,6 +263,7 @@ static inline int a4s_ring_notify(struct a4s_ring_control* c, struct a4s_presenc
     if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_SEQ_CST) == A4S_AWAKE) {
         return 0;
     }
+    __atomic_store_n(&c->waker_cpu, a4s_current_cpu(), __ATOMIC_RELAXED);
     __atomic_store_n(&c->wake_ns, (uint64_t)a4s_now_ns(), __ATOMIC_RELEASE);
     was = __atomic_exchange_n(&c->consumer_sleeping, A4S_AWAKE, __ATOMIC_SEQ_CST);
     if (was == A4S_SLEEP_FUTEX) {

@@ -118,12 +118,26 @@ TEST_CASE("a consumer does not spin while its peer last ran on the same CPU", "[
     CHECK(region->model_presence()->cpu == region->qemu_presence()->cpu);
 }
 
-TEST_CASE("a futex sleeper is woken by the producer's notify and learns the wake-up cost",
-          "[cosim][wait]") {
+namespace {
+
+void pin_to(int cpu) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
+}
+
+// The consumer (this thread, on `consumer_cpu`) sleeps on the futex; a producer thread on
+// `producer_cpu` pushes a message 5 ms later and wakes it. Returns the consumer's statistics.
+a4s_wait_stats sleep_and_wake(int consumer_cpu, int producer_cpu) {
     auto region = SharedRegion::create(256u << 10);
     a4s_waiter w = waiter_for_model(*region, 0, 0); // no spinning: straight to the futex
+    cpu_set_t before{};
+    sched_getaffinity(0, sizeof before, &before);
+    pin_to(consumer_cpu);
     std::atomic<bool> asleep{false};
     std::thread producer([&] {
+        pin_to(producer_cpu);
         while (__atomic_load_n(&region->to_model()->consumer_sleeping, __ATOMIC_SEQ_CST) !=
                A4S_SLEEP_FUTEX) {
             std::this_thread::yield();
@@ -136,15 +150,29 @@ TEST_CASE("a futex sleeper is woken by the producer's notify and learns the wake
     CHECK(a4s_wait_spin(&w) == 0);
     const bool got = a4s_wait_futex(&w, 10LL * 1000 * 1000 * kUs) != 0;
     producer.join();
+    sched_setaffinity(0, sizeof before, &before);
     CHECK(asleep);
     CHECK(got);
-    const a4s_wait_stats& st = region->model_presence()->stats;
+    CHECK(region->qemu_presence()->stats.wakes_sent == 1);
+    CHECK(region->to_model()->consumer_sleeping == A4S_AWAKE);
+    return region->model_presence()->stats;
+}
+
+} // namespace
+
+TEST_CASE("a futex sleeper woken from another CPU learns what the wake-up cost", "[cosim][wait]") {
+    REQUIRE(sysconf(_SC_NPROCESSORS_ONLN) >= 2); // the project's machines have two
+    const a4s_wait_stats st = sleep_and_wake(0, 1);
     CHECK(st.sleeps == 1);
     CHECK(st.sleep_ns >= 4000 * kUs);
     CHECK(st.wake_ewma_ns > 0);
     CHECK(st.wake_ewma_ns < st.sleep_ns);
-    CHECK(region->qemu_presence()->stats.wakes_sent == 1);
-    CHECK(region->to_model()->consumer_sleeping == A4S_AWAKE);
+}
+
+TEST_CASE("a wake-up from the sleeper's own CPU is not learnt", "[cosim][wait]") {
+    const a4s_wait_stats st = sleep_and_wake(0, 0);
+    CHECK(st.sleeps == 1);
+    CHECK(st.wake_ewma_ns == 0); // it says nothing of waking a side that spins elsewhere
 }
 
 TEST_CASE("a futex sleep times out when nothing comes, and reports no message", "[cosim][wait]") {
