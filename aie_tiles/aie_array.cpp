@@ -2,6 +2,7 @@
 
 #include "aie_tiles/dma_channel.h"
 #include "aie_tiles/stream_inbox.h"
+#include "common/hex.h"
 #include "common/log.h"
 
 #include <cstring>
@@ -169,6 +170,14 @@ StreamInbox& AieArray::inbox(unsigned col, unsigned row, unsigned s2mm_channel) 
 
 bool AieArray::host_access(unsigned col, bool is_write, std::uint64_t address, std::uint8_t* data,
                            std::uint32_t length, sc_core::sc_time& delay, std::string& error) {
+    // BD addresses are the AIE's view of host memory: the DDR window starts at the offset.
+    const std::uint64_t offset = config().host_address_offset;
+    if (address < offset) {
+        error = "AIE address " + common::hex(address) + " is below the host memory window at " +
+                common::hex(offset) + " (aie.host_address_offset)";
+        return false;
+    }
+    address -= offset;
     tlm::tlm_generic_payload trans;
     HostRequesterExtension ext(column_owner(col));
     trans.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);

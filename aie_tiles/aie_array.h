@@ -68,7 +68,7 @@ public:
     bool read32(std::uint64_t address, std::uint32_t& value);
     bool write32(std::uint64_t address, std::uint32_t value);
 
-    // Task-completion tokens of one channel not yet consumed by a WAIT_TOKENS.
+    // Task-completion tokens of one channel not yet consumed by a WAIT_TCTS.
     [[nodiscard]] bool has_channel(unsigned col, unsigned row, DmaDir dir, unsigned ch) const;
     [[nodiscard]] std::uint64_t tokens_available(unsigned col, unsigned row, DmaDir dir,
                                                  unsigned ch);

@@ -5,8 +5,8 @@
 namespace aie4sim::tiles {
 
 ArrayConfig parse_array_config(const common::ConfigNode& node) {
-    node.expect_only(
-        {"columns", "core_rows", "mem_rows", "chunk_bytes", "error_log_depth", "timing"});
+    node.expect_only({"columns", "core_rows", "mem_rows", "chunk_bytes", "error_log_depth",
+                      "host_address_offset", "timing"});
     ArrayConfig c;
     c.geometry.columns =
         static_cast<unsigned>(node.get_uint("columns", c.geometry.columns, 1, kMaxColumns));
@@ -25,6 +25,8 @@ ArrayConfig parse_array_config(const common::ConfigNode& node) {
     }
     c.error_log_depth = static_cast<std::uint32_t>(
         node.get_uint("error_log_depth", c.error_log_depth, 1, 1u << 16));
+    c.host_address_offset =
+        node.get_uint("host_address_offset", c.host_address_offset, 0, (1ull << 57) - 1);
     c.timing = parse_timing_table(node.child("timing"));
     return c;
 }

@@ -48,7 +48,7 @@ public:
     void write_ctrl(std::uint32_t value);
     void push_task(std::uint32_t start_queue);
 
-    // Tokens not yet consumed by a control-code WAIT_TOKENS.
+    // Tokens not yet consumed by a control-code WAIT_TCTS.
     [[nodiscard]] std::uint64_t tokens_available() const { return tokens_available_; }
     void consume_tokens(std::uint64_t n) { tokens_available_ -= n; }
 

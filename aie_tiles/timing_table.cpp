@@ -31,7 +31,10 @@ TimingTable parse_timing_table(const common::ConfigNode& node) {
                       "lock_acquire_cycles",
                       "lock_release_cycles",
                       "control_access_cycles",
-                      "poll_interval_cycles"});
+                      "poll_interval_cycles",
+                      "uc_instruction_cycles",
+                      "uc_dma_bd_cycles",
+                      "uc_page_bytes_per_cycle"});
     TimingTable t;
     // Up to 4 GHz: the period (>= 250 ps) rounds to SystemC's default 1 ps resolution with an
     // error below 0.2 %; cycle counts derived from simulated time stay exact.
@@ -83,6 +86,9 @@ TimingTable parse_timing_table(const common::ConfigNode& node) {
     t.lock_release_cycles = cycles("lock_release_cycles", t.lock_release_cycles, 1024);
     t.control_access_cycles = cycles("control_access_cycles", t.control_access_cycles, 1u << 20);
     t.poll_interval_cycles = rate("poll_interval_cycles", t.poll_interval_cycles, 1u << 20);
+    t.uc_instruction_cycles = cycles("uc_instruction_cycles", t.uc_instruction_cycles, 1u << 20);
+    t.uc_dma_bd_cycles = cycles("uc_dma_bd_cycles", t.uc_dma_bd_cycles, 1u << 20);
+    t.uc_page_bytes_per_cycle = rate("uc_page_bytes_per_cycle", t.uc_page_bytes_per_cycle, 4096);
     return t;
 }
 

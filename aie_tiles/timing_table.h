@@ -73,6 +73,13 @@ struct TimingTable {
     // Interval between two reads of a control-code MASKPOLL: our estimate of a microcontroller
     // polling loop (a few instructions plus one control-path read).
     std::uint32_t poll_interval_cycles = 32;
+    // The CERT uC that runs control code (docs/control-code.md): the cost of interpreting one
+    // instruction, of each uC-DMA descriptor on top of its register writes, and the rate at
+    // which it pages control code in from host memory. Our estimates: a Microblaze running
+    // the job-runner at the array clock, a 128-bit AXI port for the page fetch.
+    std::uint32_t uc_instruction_cycles = 8;
+    std::uint32_t uc_dma_bd_cycles = 8;
+    std::uint32_t uc_page_bytes_per_cycle = 16;
 
     [[nodiscard]] std::uint32_t dma_bytes_per_cycle(TileKind kind) const {
         return kind == TileKind::core

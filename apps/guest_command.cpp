@@ -22,6 +22,7 @@ int guest_command(const Arguments& args) {
     std::string initramfs;
     std::string run_dir;
     std::string model_log;
+    std::vector<std::string> files;
     po::options_description options(
         "aie4sim guest: boot a Linux guest in QEMU against the model, run commands as root,\n"
         "stream the console, and exit with the commands' status");
@@ -29,6 +30,8 @@ int guest_command(const Arguments& args) {
                                                     "device description (JSON) for the model")(
         "exec", po::value(&exec), "shell commands to run in the guest after boot")(
         "script", po::value(&script_file), "a shell script to run in the guest after boot")(
+        "file", po::value(&files),
+        "HOST[:NAME]: a host file the guest gets at /aie4sim/files/NAME (repeatable)")(
         "time", po::value(&time)->default_value("free"),
         "free | lockstep | deterministic (lockstep plus QEMU -icount: repeatable runs)")(
         "quantum-ns", po::value(&o.quantum_ns)->default_value(100000),
@@ -38,9 +41,11 @@ int guest_command(const Arguments& args) {
         "model-log", po::value(&model_log), "keep the model's log in this file")(
         "run-dir", po::value(&run_dir), "folder for the run's files (default: a new temp folder)")(
         "keep", po::bool_switch(&o.keep_run_dir), "keep the run folder")(
-        "memory", po::value(&o.memory_mb)->default_value(2048),
-        "guest memory (MiB)")("cpus", po::value(&o.cpus)->default_value(1), "guest CPUs")(
-        "iommu", po::bool_switch(&o.iommu), "put a virtual Intel IOMMU in front of the device")(
+        "memory", po::value(&o.memory_mb)->default_value(2048), "guest memory (MiB)")(
+        "cpus", po::value(&o.cpus)->default_value(0),
+        "guest CPUs (0: enough for the interrupt vectors of every VF "
+        "the configuration allows)")("iommu", po::bool_switch(&o.iommu),
+                                     "put a virtual Intel IOMMU in front of the device")(
         "carveout", po::value(&o.carveout)->default_value(o.carveout),
         "guest memory reserved for the driver's carveouts, SIZE@ADDR (\"none\" for none)")(
         "append", po::value(&o.kernel_args), "extra kernel command line arguments")(
@@ -85,6 +90,16 @@ int guest_command(const Arguments& args) {
     }
     if (o.carveout == "none") {
         o.carveout.clear();
+    }
+    if (o.cpus == 0) {
+        const auto loaded = load_config_or_report("guest", o.config_file);
+        if (!loaded) {
+            return 2;
+        }
+        o.cpus = vcpus_for_vfs(loaded->sriov.total_vfs);
+    }
+    for (const std::string& f : files) {
+        o.files.push_back(parse_payload_file(f));
     }
     o.run_dir = run_dir;
     o.model_log = model_log;

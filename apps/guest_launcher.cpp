@@ -4,6 +4,7 @@
 #include "apps/cpio_writer.h"
 
 #define BOOST_PROCESS_USE_STD_FS
+#include <algorithm>
 #include <atomic>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -51,6 +52,23 @@ std::string describe_exit(int native) {
 bool abnormal(int native) {
     return WIFSIGNALED(native) || (WIFEXITED(native) && WEXITSTATUS(native) != 0);
 }
+
+// The model ends with kModelExitPeerLost when QEMU vanished under it: QEMU went first.
+bool model_lost_qemu(int native) {
+    return WIFEXITED(native) && WEXITSTATUS(native) == kModelExitPeerLost;
+}
+
+// A run folder that goes away on every exit unless told to stay.
+struct RunFolder {
+    std::filesystem::path path;
+    bool remove = true;
+    ~RunFolder() {
+        if (remove && !path.empty()) {
+            std::error_code ec;
+            std::filesystem::remove_all(path, ec);
+        }
+    }
+};
 
 // Children die with the launcher, even if it is killed with SIGKILL.
 struct DieWithParent {
@@ -157,14 +175,49 @@ void check_artifacts(const GuestArtifacts& a) {
 
 } // namespace
 
-void make_guest_initrd(const fs::path& initramfs, const std::string& script, const fs::path& out) {
+PayloadFile parse_payload_file(const std::string& spec) {
+    const auto colon = spec.rfind(':');
+    PayloadFile f;
+    f.host = spec.substr(0, colon);
+    f.name = colon == std::string::npos ? f.host.filename().string() : spec.substr(colon + 1);
+    if (f.name.empty() || f.name == "." || f.name == ".." ||
+        f.name.find('/') != std::string::npos) {
+        throw std::invalid_argument("--file \"" + spec + "\": NAME must be a plain file name");
+    }
+    if (!fs::is_regular_file(f.host)) {
+        throw std::invalid_argument("--file \"" + spec + "\": no file " + f.host.string());
+    }
+    return f;
+}
+
+void make_guest_initrd(const fs::path& initramfs, const std::string& script, const fs::path& out,
+                       const std::vector<PayloadFile>& files) {
+    CpioWriter payload;
+    payload.add_directory("aie4sim");
+    payload.add_file("aie4sim/payload.sh", script);
+    if (!files.empty()) {
+        payload.add_directory("aie4sim/files");
+    }
+    std::vector<std::string> names;
+    for (const PayloadFile& f : files) {
+        if (f.name.empty() || f.name.find('/') != std::string::npos ||
+            std::find(names.begin(), names.end(), f.name) != names.end()) {
+            throw std::invalid_argument("payload file name \"" + f.name +
+                                        "\" is empty, not a plain name, or given twice");
+        }
+        names.push_back(f.name);
+        std::ifstream in(f.host, std::ios::binary);
+        std::ostringstream content;
+        content << in.rdbuf();
+        if (!in) {
+            throw std::runtime_error("cannot read " + f.host.string() + " for the guest");
+        }
+        payload.add_file("aie4sim/files/" + f.name, content.str(), 0644);
+    }
     fs::copy_file(initramfs, out, fs::copy_options::overwrite_existing);
     const auto size = fs::file_size(out);
     std::vector<std::uint8_t> padding((4 - size % 4) % 4, 0); // archives start 4-byte aligned
     write_file(out, padding, true);
-    CpioWriter payload;
-    payload.add_directory("aie4sim");
-    payload.add_file("aie4sim/payload.sh", script);
     write_file(out, payload.finish(), true);
 }
 
@@ -182,11 +235,14 @@ int run_guest(const GuestOptions& o) {
     } else {
         fs::create_directories(run);
     }
+    // A folder of our own making goes on every exit path, a failed start included; a failed
+    // run keeps its model log (said below), and a folder the caller named stays.
+    RunFolder own{run, o.run_dir.empty() && !o.keep_run_dir};
     const fs::path socket = run / "model.sock";
     const fs::path model_log = o.model_log.empty() ? run / "model.log" : o.model_log;
     std::ofstream(model_log, std::ios::trunc).close();
     const fs::path initrd = run / "initrd.img";
-    make_guest_initrd(o.artifacts.initramfs, o.script, initrd);
+    make_guest_initrd(o.artifacts.initramfs, o.script, initrd, o.files);
 
     std::signal(SIGINT, on_signal);
     std::signal(SIGTERM, on_signal);
@@ -265,12 +321,20 @@ int run_guest(const GuestOptions& o) {
             while (qemu.running() && Clock::now() < grace) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(20));
             }
-            if (!qemu.running() && !abnormal(model.native_exit_code())) {
-                // A clean model exit follows QEMU's goodbye: QEMU was only finishing its own
-                // exit. The guest's status decides, below.
+            if (!qemu.running() && (!abnormal(model.native_exit_code()) ||
+                                    model_lost_qemu(model.native_exit_code()))) {
+                // A clean model exit follows QEMU's goodbye, and a lost peer follows QEMU's
+                // end: QEMU went first, or was finishing its own exit. Decided below.
                 continue;
             }
             stop_child(qemu);
+            if (model_lost_qemu(model.native_exit_code())) {
+                say("QEMU dropped its connection to the model while the guest was running "
+                    "(the model " +
+                    describe_exit(model.native_exit_code()) + ": it lost its peer)");
+                status = kExitInfrastructure;
+                break;
+            }
             say("the model process " + describe_exit(model.native_exit_code()) +
                 " while the guest was running; QEMU " + describe_exit(qemu.native_exit_code()));
             std::cerr << "  end of the model's log (" << model_log.string() << "):\n"
@@ -288,13 +352,19 @@ int run_guest(const GuestOptions& o) {
             const int qemu_exit = qemu.native_exit_code();
             if (guest_status >= 0) {
                 status = guest_status;
-                if (abnormal(model.native_exit_code())) {
+                if (abnormal(model.native_exit_code()) &&
+                    !model_lost_qemu(model.native_exit_code())) {
                     say("note: the model " + describe_exit(model.native_exit_code()) +
                         " after the guest finished");
                 }
             } else {
-                // Both may be gone by now; the model's abnormal end is the cause if there is one.
-                if (abnormal(model.native_exit_code())) {
+                // Both may be gone by now. A model that lost its peer did not fail: QEMU ended
+                // first. Any other abnormal end of the model is the cause.
+                if (model_lost_qemu(model.native_exit_code())) {
+                    say("QEMU " + describe_exit(qemu_exit) +
+                        " while the guest was running (it ended first: the model then lost "
+                        "its connection)");
+                } else if (abnormal(model.native_exit_code())) {
                     say("the model process " + describe_exit(model.native_exit_code()) +
                         " while the guest was running; QEMU " + describe_exit(qemu_exit));
                 } else {
@@ -327,16 +397,23 @@ int run_guest(const GuestOptions& o) {
         console.pipe().close();
         reader.join();
     }
-    if (!o.keep_run_dir && o.run_dir.empty()) {
+    if (own.remove && o.model_log.empty() && status != 0) {
+        own.remove = false;
         std::error_code ec;
-        if (o.model_log.empty() && status != 0) {
-            say("model log kept at " + model_log.string());
-            fs::remove(initrd, ec);
-        } else {
-            fs::remove_all(run, ec);
+        for (const auto& entry : fs::directory_iterator(run, ec)) {
+            if (entry.path() != model_log) {
+                fs::remove_all(entry.path(), ec);
+            }
         }
+        say("model log kept at " + model_log.string());
     }
     return status;
+}
+
+unsigned vcpus_for_vfs(unsigned vfs) {
+    constexpr unsigned kVectorsPerVf = 2;
+    constexpr unsigned kVectorsPerCpu = 150;
+    return std::max(1u, (vfs * kVectorsPerVf + kVectorsPerCpu - 1) / kVectorsPerCpu);
 }
 
 std::vector<std::string> headless_guest_arguments(const std::string& machine, unsigned memory_mb,

@@ -1,5 +1,6 @@
 // `aie4sim model`: the device model as a process of its own, serving one QEMU.
 #include "apps/commands.h"
+#include "apps/guest_launcher.h"
 #include "apps/model_setup.h"
 #include "common/config_node.h"
 #include "common/log.h"
@@ -15,6 +16,8 @@
 namespace aie4sim::apps {
 
 namespace po = boost::program_options;
+static_assert(cosim::kExitPeerLost == kModelExitPeerLost,
+              "the launcher reads the model's status for a lost QEMU");
 
 int model_command(const Arguments& args) {
     std::string socket;
@@ -81,6 +84,12 @@ int model_command(const Arguments& args) {
     bridge_options.spread = spread;
 
     models::Aie4Device device("aie4", config);
+    // Free mode: latencies the driver waits for in real time are kept in real time as well.
+    common::WallClockAlarms wall_alarms;
+    if (bridge_options.mode == cosim::TimeMode::free) {
+        device.firmware().use_wall_clock_alarms(&wall_alarms);
+        bridge_options.wall_alarms = &wall_alarms;
+    }
     cosim::Bridge bridge("bridge", device.endpoint(), bridge_options);
     AIE4SIM_LOG(info, "model",
                 "AIE4 device from "

@@ -2,6 +2,7 @@
 // device's own interfaces (configuration space, PSP/SMU, mailboxes, host queues, doorbells,
 // MSI-X) on simulated host memory, and every VF runs a GEMM at the same time.
 #include "apps/commands.h"
+#include "apps/gemm_option.h"
 #include "apps/model_setup.h"
 #include "common/config_node.h"
 #include "common/log.h"
@@ -14,6 +15,7 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -25,32 +27,6 @@ namespace po = boost::program_options;
 namespace th = aie4sim::tiles::host;
 
 namespace {
-
-th::GemmSpec parse_gemm(const std::string& text) {
-    th::GemmSpec g;
-    std::string shape = text;
-    const auto colon = text.find(':');
-    if (colon != std::string::npos) {
-        const std::string type = text.substr(colon + 1);
-        shape = text.substr(0, colon);
-        if (type == "bf16") {
-            g.type = th::GemmType::bf16_fp32;
-        } else if (type != "int8") {
-            throw std::invalid_argument("--gemm: the type is int8 or bf16, not \"" + type + "\"");
-        }
-    }
-    unsigned m = 0, k = 0, n = 0;
-    char x1 = 0, x2 = 0;
-    std::istringstream in(shape);
-    if (!(in >> m >> x1 >> k >> x2 >> n) || x1 != 'x' || x2 != 'x' || !in.eof() || m == 0 ||
-        k == 0 || n == 0) {
-        throw std::invalid_argument("--gemm: expected MxKxN[:int8|bf16], e.g. 256x256x256");
-    }
-    g.m = m;
-    g.k = k;
-    g.n = n;
-    return g;
-}
 
 double micros(const sc_core::sc_time& t) {
     return t.to_seconds() * 1e6;
@@ -93,7 +69,16 @@ int run_command(const Arguments& args) {
         config.scheduler.policy = policy == "spatial" ? models::SchedulingPolicy::spatial
                                                       : models::SchedulingPolicy::time_sharing;
     }
-    const th::GemmSpec gemm = parse_gemm(gemm_text);
+    if (!json_path.empty()) {
+        // Refuse an unwritable report before the run, not after it.
+        const std::filesystem::path folder = std::filesystem::absolute(json_path).parent_path();
+        if (!std::filesystem::is_directory(folder)) {
+            throw std::invalid_argument("--json " + json_path + ": the folder " + folder.string() +
+                                        " does not exist");
+        }
+    }
+    const th::GemmSpec gemm = parse_gemm_option(gemm_text);
+    check_gemm_option(gemm_text, gemm, config.aie.geometry);
     if (vfs == 0) {
         vfs = config.sriov.total_vfs;
     }
@@ -103,7 +88,10 @@ int run_command(const Arguments& args) {
     }
 
     models::Aie4Device device("aie4", config);
-    models::host::HostSystem host("host", std::uint64_t{1} << 40);
+    // Each VF's buffers get a region of their own, room for the largest GEMM the builder takes
+    // (three buffers of at most 4 GiB each, plus queue and code); sparse, so the size is free.
+    constexpr std::uint64_t kVfRegion = std::uint64_t{1} << 36;
+    models::host::HostSystem host("host", (std::uint64_t{vfs} + 2) * kVfRegion);
     models::host::HostDriver driver("driver", host, config);
     driver.config.bind(device.endpoint().config_in);
     driver.mem.bind(device.endpoint().mem_in);
@@ -121,8 +109,15 @@ int run_command(const Arguments& args) {
             std::vector<sc_core::sc_process_handle> workers;
             for (unsigned vf = 1; vf <= vfs; ++vf) {
                 workers.push_back(sc_core::sc_spawn([&, vf] {
-                    const std::uint64_t base = (std::uint64_t{vf} + 1) << 32;
-                    results[vf - 1] = models::host::run_gemm(driver, vf, {gemm, 1000 + vf}, base);
+                    const std::uint64_t base = (std::uint64_t{vf} + 1) * kVfRegion;
+                    try {
+                        results[vf - 1] =
+                            models::host::run_workload(driver, vf, {gemm, 1000 + vf}, base);
+                    } catch (const std::exception& e) {
+                        // A VF's failure is that VF's result, not the end of the run.
+                        results[vf - 1].vf = vf;
+                        results[vf - 1].error = e.what();
+                    }
                 }));
             }
             for (auto& w : workers) {
@@ -198,7 +193,13 @@ int run_command(const Arguments& args) {
         report["aggregate_tops"] = aggregate;
         report["peak_tops"] = peak;
         report["wall_seconds"] = wall;
-        std::ofstream(json_path) << boost::json::serialize(report) << "\n";
+        std::ofstream out(json_path);
+        out << boost::json::serialize(report) << "\n";
+        out.close();
+        if (!out) {
+            std::cerr << "aie4sim run: cannot write the report " << json_path << "\n";
+            return 1;
+        }
     }
     return all_ok ? 0 : 1;
 }

@@ -98,7 +98,7 @@ CaseResult run_device(const std::string& name, unsigned total_vfs, unsigned gemm
                     tiles::host::GemmSpec gemm;
                     gemm.m = gemm.k = gemm.n = gemm_size;
                     const std::uint64_t base = (std::uint64_t{vf} + 1) << 32;
-                    results[vf - 1] = models::host::run_gemm(*driver, vf, {gemm, 7 * vf}, base);
+                    results[vf - 1] = models::host::run_workload(*driver, vf, {gemm, 7 * vf}, base);
                 }));
             }
             for (auto& w : workers) {

@@ -1,6 +1,7 @@
 // tiles_bench: how fast the tile array simulates, and what it models.
-//   - a 512x512x512 int8 GEMM through the array (builder -> control code -> array -> host
-//     memory): wall time, simulated cycles, simulated cycles per wall-clock second;
+//   - a 512x512x512 int8 GEMM through the array (builder -> aiebu-asm -> ELF -> the CERT uCs
+//     -> array -> host memory): wall time, simulated cycles, simulated cycles per wall-clock
+//     second (assembling is done before the clock starts);
 //   - the kernels' functional throughput (the same GEMM as one kernel invocation) against a
 //     plain host implementation measured in the same run;
 //   - modelled TOPS of the partition (from simulated time) against the driver's peak formula
@@ -12,8 +13,10 @@
 
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
-#include "aie_tiles/control_code_runner.h"
+#include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/core_model.h"
+#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
@@ -54,9 +57,9 @@ struct ArrayRun {
 
 // One GEMM through a fresh array. The host memory and the inputs are set up before the
 // clock starts; the wall time covers the simulation (control code, DMA, streams, kernels).
-ArrayRun run_array(const tiles::host::Workload& w, const std::vector<std::int8_t>& a,
-                   const std::vector<std::int8_t>& b, const std::vector<std::int32_t>& expected,
-                   const tiles::ArrayConfig& config) {
+ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCode& code,
+                   const std::vector<std::int8_t>& a, const std::vector<std::int8_t>& b,
+                   const std::vector<std::int32_t>& expected, const tiles::ArrayConfig& config) {
     testing::FreshSimulation fresh;
     testing::HostMemory host("host");
     tiles::AieArray array("array", config);
@@ -76,11 +79,23 @@ ArrayRun run_array(const tiles::host::Workload& w, const std::vector<std::int8_t
     host.write(args[0], pa.data(), pa.size());
     host.write(args[1], pb.data(), pb.size());
 
+    const std::uint64_t instructions = 0x3'0000'0000ull;
+    const auto image = tiles::host::patched_image(code, args, config.host_address_offset);
+    host.write(instructions, image.data(), image.size());
+    std::vector<tiles::cert::UcTask> tasks;
+    for (const auto& uc : code.ucs) {
+        tasks.push_back({uc.index, instructions + uc.offset, {}});
+    }
+
     ArrayRun r;
-    tiles::ControlCodeResult result;
+    tiles::cert::RunResult result;
     sc_core::sc_spawn([&] {
-        tiles::ControlCodeRunner runner(array);
-        result = runner.run(w.control_code, args, 0, config.geometry.columns);
+        tiles::cert::CertRunner runner(array);
+        result = runner.run(tasks, 0, config.geometry.columns,
+                            [&host](std::uint64_t address, void* data, std::size_t size) {
+                                host.read(address, data, size);
+                                return true;
+                            });
     });
     const auto t0 = Clock::now();
     sc_core::sc_start();
@@ -207,12 +222,20 @@ int sc_main(int argc, char* argv[]) {
                                            config.geometry.mem_rows};
     const auto workload =
         tiles::host::build_gemm({m, k, n, tiles::host::GemmType::int8_int32}, part);
+    tiles::host::ControlCode code;
+    try {
+        const auto elf = tiles::host::assemble_workload(workload);
+        code = tiles::host::load_control_elf(elf.data(), elf.size());
+    } catch (const std::exception& e) {
+        std::cerr << "tiles_bench: " << e.what() << "\n";
+        return 1;
+    }
 
     std::vector<double> wall, kernel_s, plain_s;
     ArrayRun last;
     bool all_exact = true;
     for (int rep = 0; rep < repetitions; ++rep) {
-        last = run_array(workload, a, b, expected, config);
+        last = run_array(workload, code, a, b, expected, config);
         if (!last.ok) {
             std::cerr << "tiles_bench: the GEMM failed on the array: " << last.error << "\n";
             return 1;

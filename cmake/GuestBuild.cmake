@@ -4,6 +4,9 @@
 if(NOT AIE4SIM_GUEST)
   return()
 endif()
+if(NOT AIE4SIM_XRT)
+  message(FATAL_ERROR "AIE4SIM_GUEST=ON needs AIE4SIM_XRT=ON: the guest image carries Debian's XRT")
+endif()
 
 file(GLOB qemu_device_sources CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/cosim/qemu/*.c ${PROJECT_SOURCE_DIR}/cosim/qemu/*.h
@@ -24,11 +27,14 @@ add_custom_target(qemu ALL DEPENDS ${qemu_stamp})
 file(GLOB guest_scripts CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/guest/*.sh)
 set(image_stamp ${PROJECT_BINARY_DIR}/guest/.aie4sim-built)
 add_custom_command(OUTPUT ${image_stamp}
-  COMMAND ${PROJECT_SOURCE_DIR}/scripts/guest/build-image.sh ${PROJECT_BINARY_DIR} ${AIE4SIM_GUEST_BIN}
+  COMMAND ${PROJECT_SOURCE_DIR}/scripts/guest/build-image.sh ${PROJECT_BINARY_DIR} ${AIE4SIM_GUEST_BIN} ${AIE4SIM_GUEST_WORKLOADS}
   COMMAND ${CMAKE_COMMAND} -E touch ${image_stamp}
-  DEPENDS ${AIE4SIM_GUEST_PROGRAMS} ${AIE4SIM_GUEST_FILES} ${guest_scripts}
+  DEPENDS ${AIE4SIM_GUEST_PROGRAMS} ${AIE4SIM_GUEST_FILES} ${AIE4SIM_GUEST_WORKLOAD_FILES}
+          ${guest_scripts}
+          ${AIE4SIM_XRT_STAMP} ${PROJECT_SOURCE_DIR}/scripts/xrt/fetch-xrt.sh
           ${PROJECT_SOURCE_DIR}/scripts/lib/apt-private.sh
           ${PROJECT_SOURCE_DIR}/scripts/lib/common.sh
   USES_TERMINAL
-  COMMENT "Guest image: Debian kernel 7.3.4 with amdxdna, busybox, the guest programs")
+  COMMENT "Guest image: Debian kernel 7.3.4 with amdxdna, busybox, Debian's XRT, the guest programs")
 add_custom_target(guest-image ALL DEPENDS ${image_stamp})
+add_dependencies(guest-image guest-workloads)

@@ -4,7 +4,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -61,12 +64,19 @@ boost::json::value parse_config_text(std::string_view text, std::string_view ori
 }
 
 boost::json::value parse_config_file(const std::string& file) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        throw ConfigError("config: " + file + " is a folder, not a JSON file");
+    }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        throw ConfigError("config: cannot open " + file);
+        throw ConfigError("config: cannot open " + file + ": " + std::strerror(errno));
     }
     std::ostringstream content;
     content << in.rdbuf();
+    if (in.bad()) {
+        throw ConfigError("config: cannot read " + file + ": " + std::strerror(errno));
+    }
     return parse_config_text(content.str(), file);
 }
 

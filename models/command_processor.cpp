@@ -1,9 +1,9 @@
 #include "models/command_processor.h"
 
-#include "aie_tiles/format/control_code_format.h"
 #include "common/hex.h"
 #include "common/log.h"
 #include "models/device_config.h"
+#include "models/queue/ert_command.h"
 
 #include <cstring>
 
@@ -11,15 +11,15 @@ namespace aie4sim::models {
 
 namespace {
 constexpr const char* kLog = "cmd";
-constexpr std::size_t kMaxControlCode = 4u << 20;
-constexpr std::size_t kMaxArguments = 256;
+// Argument words a uC command may carry (APPLY_OFFSET_57 reads them).
+constexpr std::uint32_t kMaxArgumentBytes = 4096;
 } // namespace
 
 CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
                                    tiles::AieArray& array, Firmware& firmware,
                                    const SchedulerConfig& scheduler)
     : sc_core::sc_module(name), endpoint_(endpoint), array_(array), firmware_(firmware),
-      scheduler_(scheduler), runner_(array), arbiter_(array.geometry().columns) {
+      scheduler_(scheduler), cert_(array), arbiter_(array.geometry().columns) {
     const unsigned functions = endpoint_.total_vfs() + 1;
     contexts_.resize(functions);
     round_robin_.resize(functions, 0);
@@ -62,7 +62,8 @@ void CommandProcessor::context_destroyed(const HwContext& context) {
     auto& list = contexts_[context.function];
     for (auto it = list.begin(); it != list.end(); ++it) {
         if ((*it)->info.id == context.id) {
-            (*it)->destroyed = true; // a command it is running finishes, unreported
+            (*it)->destroyed = true; // a command it is running stops, unreported
+            (*it)->stop.request();
             list.erase(it);
             return;
         }
@@ -151,6 +152,11 @@ bool CommandProcessor::serve_one(Context& c) {
         fail_context(c, "cannot read the queue header at " + common::hex(c.info.host_queue));
         return false;
     }
+    if (header.major != 1) {
+        fail_context(c, "queue version " + std::to_string(header.major) + "." +
+                            std::to_string(header.minor) + ": the device reads queue 1.0");
+        return false;
+    }
     const std::uint32_t capacity = header.capacity;
     if (capacity == 0 || (capacity & (capacity - 1)) != 0 || capacity > hq::kMaxCapacity) {
         fail_context(c, "queue capacity " + std::to_string(capacity) +
@@ -164,8 +170,18 @@ bool CommandProcessor::serve_one(Context& c) {
         return false;
     }
     if (header.write_index == c.consumed) {
+        if (header.kernel_write_index > c.mirrored && !c.warned_layout) {
+            // User space wrote the old 32-byte header (write_index at +16).
+            c.warned_layout = true;
+            AIE4SIM_LOG(warn, kLog,
+                        name_of(c) << ": the queue's write_index (+64) is " << header.write_index
+                                   << " but +16 holds " << header.kernel_write_index
+                                   << ": a 32-byte queue header? The device reads XRT's queue 1.0 "
+                                      "(128 bytes, write_index at +64, data_address at +120)");
+        }
         return false;
     }
+    c.write_index = header.write_index;
     hq::Packet packet{};
     const std::uint64_t slot =
         header.data_address + (c.consumed & (capacity - 1)) * hq::kPacketSize;
@@ -173,82 +189,78 @@ bool CommandProcessor::serve_one(Context& c) {
         fail_context(c, "cannot read the packet at " + common::hex(slot));
         return false;
     }
+    AIE4SIM_LOG(debug, kLog,
+                name_of(c) << ": command " << c.consumed << ": " << hq::describe_packet(packet));
     wait(scheduler_.dispatch);
-    const Outcome outcome = execute(c, packet);
+    const hq::DecodeResult decoded =
+        hq::decode_packet(packet, [this, vf](std::uint64_t a, void* d, std::size_t n) {
+            return dma(vf, false, a, d, n);
+        });
+    Outcome outcome;
+    if (c.aborting) {
+        outcome.start = outcome.end = sc_core::sc_time_stamp();
+        outcome.status = tiles::cert::Status::aborted;
+        outcome.state = hq::kStateAbort;
+        outcome.error = "an earlier command of its runlist failed";
+    } else if (!decoded.ok) {
+        outcome.start = outcome.end = sc_core::sc_time_stamp();
+        outcome.status = tiles::cert::Status::format_error;
+        outcome.state = hq::kStateError;
+        outcome.error = decoded.error;
+    } else {
+        outcome = execute(c, decoded.command);
+    }
     if (c.destroyed) {
         return false;
     }
-    complete(c, packet, outcome);
+    complete(c, decoded.command, outcome);
+    // A runlist (ERT_CMD_CHAIN) is submitted as packets with chain_flag set on all but the
+    // last: once one fails, the rest of it is aborted without running.
+    if (!decoded.command.not_last) {
+        c.aborting = false;
+    } else if (outcome.state != hq::kStateCompleted) {
+        c.aborting = true;
+    }
     return true;
 }
 
-CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet& packet) {
+CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Command& command) {
     const unsigned vf = c.info.function;
     Outcome out;
     out.start = out.end = sc_core::sc_time_stamp();
-    auto refuse = [&](const std::string& why) {
-        out.status = tiles::ControlCodeStatus::format_error;
+    out.state = hq::kStateError;
+    auto refuse = [&](tiles::cert::Status status, const std::string& why) {
+        out.status = status;
         out.error = why;
         return out;
     };
-    if (packet.opcode != hq::kExecBuf || packet.reserved != 0) {
-        return refuse("packet opcode " + std::to_string(packet.opcode) + " is not EXEC_BUF");
-    }
-    if (packet.chain_flag != 0 || packet.distribute != 0 || packet.indirect != 0) {
-        return refuse("chained, distributed and indirect packets are not supported");
-    }
-    if (packet.count < 24) {
-        return refuse("EXEC_BUF payload of " + std::to_string(packet.count) + " bytes");
-    }
-    std::uint64_t code_address =
-        (std::uint64_t{packet.control_code_addr_high} << 32) | packet.control_code_addr_low;
-    std::uint32_t declared = 0;
-    if (code_address == 0 && packet.completion_signal != 0) {
-        // The START_DPU form: the command BO names the instruction buffer.
-        std::uint32_t word = 0;
-        hq::StartDpu dpu{};
-        if (!dma(vf, false, packet.completion_signal, &word, 4) ||
-            !dma(vf, false, packet.completion_signal + 4, &dpu, sizeof dpu)) {
-            return refuse("cannot read the command buffer");
-        }
-        if (((word >> hq::kOpcodeShift) & hq::kOpcodeMask) != hq::kStartDpu) {
-            return refuse("no control code address, and the command is not START_DPU");
-        }
-        code_address = dpu.instruction_buffer;
-        declared = dpu.instruction_size;
-    }
-    if (code_address == 0) {
-        return refuse("no control code");
-    }
-    std::uint8_t head[tiles::cc::kHeaderBytes] = {};
-    if (!dma(vf, false, code_address, head, sizeof head)) {
-        return refuse("cannot read the control code at " + common::hex(code_address));
-    }
-    std::uint32_t size = 0;
-    std::memcpy(&size, head + 12, 4);
-    if (size < tiles::cc::kHeaderBytes || size > kMaxControlCode ||
-        (declared != 0 && size > declared)) {
-        return refuse("control code of " + std::to_string(size) + " bytes");
-    }
-    std::vector<std::uint8_t> code(size);
-    std::memcpy(code.data(), head, sizeof head);
-    if (size > sizeof head && !dma(vf, false, code_address + sizeof head, code.data() + sizeof head,
-                                   size - sizeof head)) {
-        return refuse("cannot read the control code");
-    }
-    const std::size_t arguments = packet.args_len / 8;
-    if (packet.args_len % 8 != 0 || arguments > kMaxArguments) {
-        return refuse("argument list of " + std::to_string(packet.args_len) + " bytes");
-    }
-    std::vector<std::uint64_t> args(arguments);
-    const std::uint64_t args_address =
-        (std::uint64_t{packet.args_addr_high} << 32) | packet.args_addr_low;
-    if (arguments != 0 && !dma(vf, false, args_address, args.data(), arguments * 8)) {
-        return refuse("cannot read the arguments");
-    }
     const auto columns = columns_of(c.info);
     if (!columns) {
-        return refuse("the context's partition is gone");
+        return refuse(tiles::cert::Status::format_error, "the context's partition is gone");
+    }
+    std::vector<tiles::cert::UcTask> tasks;
+    for (const hq::UcCommand& uc : command.ucs) {
+        const std::string which = "uC " + std::to_string(uc.uc_index);
+        if (uc.uc_index >= columns->count) {
+            return refuse(tiles::cert::Status::address_error,
+                          which + ": the context's partition has " +
+                              std::to_string(columns->count) + " column(s), one uC each");
+        }
+        if (uc.args_len % 4 != 0 || uc.args_len > kMaxArgumentBytes) {
+            return refuse(tiles::cert::Status::format_error,
+                          which + ": argument list of " + std::to_string(uc.args_len) +
+                              " bytes (32-bit words, at most " + std::to_string(kMaxArgumentBytes) +
+                              " bytes)");
+        }
+        tiles::cert::UcTask t;
+        t.column = uc.uc_index;
+        t.control_code = uc.control_code;
+        t.args.resize(uc.args_len / 4);
+        if (!t.args.empty() && !dma(vf, false, uc.args, t.args.data(), uc.args_len)) {
+            return refuse(tiles::cert::Status::format_error,
+                          which + ": cannot read the argument list at " + common::hex(uc.args));
+        }
+        tasks.push_back(std::move(t));
     }
     // Wait for the columns; a new owner finds them cleared (nothing of the last one leaks).
     if (arbiter_.acquire(columns->first, columns->count, c.owner)) {
@@ -259,27 +271,32 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Packet
         array_.set_column_owner(col, vf);
     }
     out.start = sc_core::sc_time_stamp();
-    const tiles::ControlCodeResult r = runner_.run(code, args, columns->first, columns->count);
+    tiles::cert::RunOptions options;
+    options.wait_timeout = scheduler_.wait_timeout;
+    options.stop = &c.stop;
+    const tiles::cert::RunResult r = cert_.run(
+        tasks, columns->first, columns->count,
+        [this, vf](std::uint64_t a, void* d, std::size_t n) { return dma(vf, false, a, d, n); },
+        options);
     out.end = sc_core::sc_time_stamp();
     arbiter_.release(columns->first, columns->count);
     out.status = r.status;
+    out.state = r.ok() ? hq::kStateCompleted : hq::kStateError;
     out.error = r.error;
     out.cycles = r.cycles;
     return out;
 }
 
-void CommandProcessor::complete(Context& c, const hq::Packet& packet, const Outcome& outcome) {
+void CommandProcessor::complete(Context& c, const hq::Command& command, const Outcome& outcome) {
     const unsigned vf = c.info.function;
-    const bool ok = outcome.status == tiles::ControlCodeStatus::ok;
-    if (packet.completion_signal != 0) {
+    if (command.completion_signal != 0) {
         std::uint32_t word = 0;
-        if (dma(vf, false, packet.completion_signal, &word, 4)) {
-            word = (word & ~hq::kStateMask) | (ok ? hq::kStateCompleted : hq::kStateError);
-            dma(vf, true, packet.completion_signal, &word, 4);
+        if (dma(vf, false, command.completion_signal, &word, 4)) {
+            word = hq::with_state(word, outcome.state);
+            dma(vf, true, command.completion_signal, &word, 4);
         }
     }
-    const std::uint64_t trace =
-        (std::uint64_t{packet.dtrace_buf_addr_high} << 32) | packet.dtrace_buf_addr_low;
+    const std::uint64_t trace = command.ucs.empty() ? 0 : command.ucs.front().dtrace;
     if (trace != 0) {
         hq::TraceRecord record{};
         record.magic = hq::kTraceMagic;
@@ -291,12 +308,18 @@ void CommandProcessor::complete(Context& c, const hq::Packet& packet, const Outc
     }
     const std::uint64_t index = c.consumed;
     ++c.consumed;
+    // The 7.3.4 kernel's WAIT_CMD reads write_index at +16 (its 32-byte header) and needs it
+    // >= read_index: mirror the queue's write_index there before publishing read_index.
+    std::uint64_t mirror = c.write_index;
+    dma(vf, true, c.info.host_queue + hq::kKernelWriteIndexOffset, &mirror, 8);
+    c.mirrored = mirror;
     std::uint64_t read_index = c.consumed;
     dma(vf, true, c.info.host_queue, &read_index, 8);
     VfStatistics& s = stats_[vf];
     if (s.commands + s.errors == 0) {
         s.first_start = outcome.start;
     }
+    const bool ok = outcome.state == hq::kStateCompleted;
     (ok ? s.commands : s.errors) += 1;
     s.array_cycles += outcome.cycles;
     s.busy += outcome.end - outcome.start;
@@ -306,10 +329,13 @@ void CommandProcessor::complete(Context& c, const hq::Packet& packet, const Outc
                     name_of(c) << ": command " << index << " completed in "
                                << (outcome.end - outcome.start) << " (" << outcome.cycles
                                << " array cycles)");
+    } else if (outcome.state == hq::kStateAbort) {
+        AIE4SIM_LOG(warn, kLog,
+                    name_of(c) << ": command " << index << " aborted: " << outcome.error);
     } else {
         AIE4SIM_LOG(warn, kLog,
                     name_of(c) << ": command " << index << " failed ("
-                               << tiles::control_code_status_name(outcome.status)
+                               << tiles::cert::status_name(outcome.status)
                                << "): " << outcome.error);
     }
     endpoint_.vf(vf).signal_msix(c.info.msix_vector);

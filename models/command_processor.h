@@ -1,17 +1,18 @@
 #pragma once
 // The command processor (the "CERT" firmware's job on silicon): for each hardware context it
-// reads the user-mode queue in host memory when the doorbell rings, follows each EXEC_BUF
-// packet (or the START_DPU command it points to) to its control code and arguments, runs the
-// control code on the context's columns of the tile array under the scheduling policy,
-// completes the command (ERT state in the command BO, a trace record if asked), advances the
-// queue's read_index and raises the context's job-completion MSI-X vector.
+// reads the user-mode queue in host memory when the doorbell rings (XRT 2.25's queue 1.0:
+// models/queue/host_queue.h), decodes each packet (direct, indirect with one exec_buf per uC,
+// runlist members), runs each uC's control code on its column of the context's partition under
+// the scheduling policy (aie_tiles/cert), completes the command (ERT state in the command BO,
+// ABORT for the rest of a failed runlist, a trace record if asked), mirrors write_index where
+// the 7.3.4 kernel reads it, advances read_index and raises the context's MSI-X vector.
 // Contract: docs/command-processor.md.
 
 #include "aie_tiles/aie_array.h"
-#include "aie_tiles/control_code_runner.h"
+#include "aie_tiles/cert/cert_runner.h"
 #include "models/column_arbiter.h"
 #include "models/firmware/firmware.h"
-#include "models/host_queue.h"
+#include "models/queue/host_queue.h"
 #include "models/scheduler_config.h"
 #include "sriov/endpoint.h"
 
@@ -60,12 +61,18 @@ private:
         // cleared for the new context.
         std::uint64_t owner = 0;
         std::uint64_t consumed = 0;
+        std::uint64_t write_index = 0; // as last read from the queue (mirrored for the kernel)
+        std::uint64_t mirrored = 0;
         bool kicked = false;
         bool failed = false;
         bool destroyed = false;
+        bool aborting = false; // a runlist member failed: abort the rest of its runlist
+        bool warned_layout = false;
+        tiles::cert::StopSignal stop; // requested when the context goes away mid-command
     };
     struct Outcome {
-        tiles::ControlCodeStatus status = tiles::ControlCodeStatus::ok;
+        tiles::cert::Status status = tiles::cert::Status::ok;
+        std::uint32_t state = 0; // ERT state written back
         std::string error;
         std::uint64_t cycles = 0;
         sc_core::sc_time start = sc_core::SC_ZERO_TIME;
@@ -75,8 +82,8 @@ private:
     void engine(unsigned vf);
     std::shared_ptr<Context> next_ready(unsigned vf);
     bool serve_one(Context& context);
-    Outcome execute(Context& context, const hq::Packet& packet);
-    void complete(Context& context, const hq::Packet& packet, const Outcome& outcome);
+    Outcome execute(Context& context, const hq::Command& command);
+    void complete(Context& context, const hq::Command& command, const Outcome& outcome);
     void fail_context(Context& context, const std::string& why);
     bool dma(unsigned vf, bool write, std::uint64_t address, void* data, std::size_t size);
     std::string name_of(const Context& context) const;
@@ -85,7 +92,7 @@ private:
     tiles::AieArray& array_;
     Firmware& firmware_;
     SchedulerConfig scheduler_;
-    tiles::ControlCodeRunner runner_;
+    tiles::cert::CertRunner cert_;
     ColumnArbiter arbiter_;
     std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<CommandProcessor>>> dma_;
     std::vector<std::vector<std::shared_ptr<Context>>> contexts_; // [vf]

@@ -28,6 +28,9 @@ struct SchedulerConfig {
     sc_core::sc_time context_switch{5, sc_core::SC_US};
     // The firmware's cost of taking one command off a queue and dispatching it.
     sc_core::sc_time dispatch{2, sc_core::SC_US};
+    // How long a uC may wait for one thing (a poll, tokens, its uC-DMA, a barrier) before the
+    // command fails with a timeout: AMD's control code carries no timeouts of its own.
+    sc_core::sc_time wait_timeout{1, sc_core::SC_SEC};
     // spatial: explicit slices per VF (VF1 first); empty = an even split that wraps around.
     std::vector<ColumnRange> vf_columns;
 };

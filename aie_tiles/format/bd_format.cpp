@@ -57,8 +57,8 @@ const char* check_encodable(const BufferDescriptor& bd) {
 
 std::array<std::uint32_t, kBdWords> encode_bd(const BufferDescriptor& bd) {
     std::array<std::uint32_t, kBdWords> w{};
-    w[0] = static_cast<std::uint32_t>(bd.address);
-    w[1] = field(static_cast<std::uint32_t>(bd.address >> 32), 0, 25);
+    w[0] = field(static_cast<std::uint32_t>(bd.address >> 32), 0, 25);
+    w[1] = static_cast<std::uint32_t>(bd.address);
     w[2] = bd.length;
     w[3] = field(bd.dims[0].step, 0, 23) | field(bd.dims[0].pad_before, 23, 8);
     w[4] = field(bd.dims[1].step, 0, 23) | field(bd.dims[1].pad_before, 23, 8);
@@ -81,7 +81,7 @@ std::array<std::uint32_t, kBdWords> encode_bd(const BufferDescriptor& bd) {
 
 BufferDescriptor decode_bd(const std::array<std::uint32_t, kBdWords>& w) {
     BufferDescriptor bd;
-    bd.address = w[0] | (std::uint64_t{extract(w[1], 0, 25)} << 32);
+    bd.address = w[1] | (std::uint64_t{extract(w[0], 0, 25)} << 32);
     bd.length = w[2];
     for (unsigned d = 0; d < 3; ++d) {
         bd.dims[d].step = extract(w[3 + d], 0, 23);

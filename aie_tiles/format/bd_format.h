@@ -3,9 +3,10 @@
 // (AIE4's real packing is not public). Fields that a tile kind does not support must be zero:
 // a BD that sets them is refused when the channel starts it (DmaError::bd_field).
 //
-//   w0  [31:0]  base address low, in bytes (4-byte aligned; tile-local offset, or host bus
-//               address low half for shim BDs)
-//   w1  [24:0]  base address high (shim only: 57-bit host addresses)
+//   w0  [24:0]  base address high (shim only: 57-bit AIE addresses of host memory)
+//   w1  [31:0]  base address low, in bytes (4-byte aligned; tile-local offset, or the low half
+//               of a shim BD's host address). This is the word order XRT's patch57_aie4
+//               patches: address = (w0 & 0x1FFFFFF) << 32 | w1.
 //   w2  [31:0]  length: 32-bit words the BD transfers (padding words included), non-zero
 //   w3  [22:0]  D0 step (words)      [30:23] D0 padding before (words)
 //   w4  [22:0]  D1 step              [30:23] D1 padding before (in D0 rows)

@@ -33,11 +33,32 @@ namespace {
 
 using flow::kMaxCores;
 
-std::uint32_t round_up(std::uint32_t v, std::uint32_t a) {
+// In 64 bits, so that no 32-bit input can wrap; make_plan checks its results fit 32 bits.
+std::uint64_t round_up64(std::uint64_t v, std::uint64_t a) {
     return (v + a - 1) / a * a;
 }
-std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) {
+std::uint64_t ceil_div64(std::uint64_t a, std::uint64_t b) {
     return (a + b - 1) / b;
+}
+std::uint32_t round_up(std::uint32_t v, std::uint32_t a) {
+    return static_cast<std::uint32_t>(round_up64(v, a));
+}
+std::uint32_t ceil_div(std::uint32_t a, std::uint32_t b) {
+    return static_cast<std::uint32_t>(ceil_div64(a, b));
+}
+
+// What the builder accepts, beyond K <= kMaxWrap. Buffer offsets and the plan's sizes are
+// 32-bit, so every buffer stays within 4 GiB; the control code grows with every unit (an m-tile
+// by n-tile block of C), so a GEMM has at most kMaxGemmUnits of them (tens of MiB of code).
+constexpr std::uint64_t kMaxGemmBufferBytes = std::uint64_t{1} << 32;
+constexpr std::uint64_t kMaxGemmUnits = std::uint64_t{1} << 16;
+
+void check_buffer(const char* name, const char* shape, std::uint64_t bytes) {
+    if (bytes > kMaxGemmBufferBytes) {
+        throw BuildError(std::string("gemm: ") + name + " (" + shape + ") would take " +
+                         std::to_string(bytes) + " bytes, above the builder's limit of " +
+                         std::to_string(kMaxGemmBufferBytes) + " bytes (4 GiB) per buffer");
+    }
 }
 
 // Even split of `total` into `parts` (first ones one larger).
@@ -123,14 +144,31 @@ Plan make_plan(const GemmSpec& spec, const PartitionShape& part, const BuildOpti
     p.k_al = round_up(p.k, align);
     p.n_al = round_up(p.n, align);
     if (p.k > kMaxWrap) {
-        throw BuildError("gemm: K above " + std::to_string(kMaxWrap) +
-                         " (one BD dimension walks the rows of B)");
+        throw BuildError("gemm: K = " + std::to_string(p.k) + " is above the limit of " +
+                         std::to_string(kMaxWrap) + " (one BD dimension walks the rows of B)");
     }
+    // Checked in 64 bits before anything below computes in 32.
+    const std::uint64_t m64 = spec.m, n64 = spec.n;
+    check_buffer("A", "M x K", m64 * round_up64(p.k, align) * p.esize);
+    check_buffer("B", "K x N", std::uint64_t{p.k} * round_up64(n64, align) * p.esize);
+    check_buffer("C", "M x N, 4-byte results", m64 * n64 * 4);
     unsigned cores = std::min(
         {part.core_rows, kMaxCores, opt.max_core_rows != 0 ? opt.max_core_rows : kMaxCores});
     cores = static_cast<unsigned>(std::min<std::uint32_t>(cores, p.m));
     p.cores = cores;
     const std::uint32_t max_m = std::max<std::uint32_t>(1, opt.max_tile_m);
+    {
+        const std::uint64_t tile_n =
+            round_up64(std::max<std::uint32_t>(opt.max_tile_n, align), align);
+        const std::uint64_t units = ceil_div64(m64, std::uint64_t{cores} * max_m) *
+                                    ceil_div64(n64, std::min(tile_n, round_up64(n64, align)));
+        if (units > kMaxGemmUnits) {
+            throw BuildError("gemm: " + std::to_string(m64) + " x " + std::to_string(n64) +
+                             " needs " + std::to_string(units) +
+                             " blocks of C, above the limit of " + std::to_string(kMaxGemmUnits) +
+                             " (the control code grows with every block)");
+        }
+    }
     p.panels = ceil_div(p.m, cores * max_m);
     p.m_t = ceil_div(ceil_div(p.m, p.panels), cores);
     const std::uint32_t max_k =
@@ -174,7 +212,7 @@ public:
         : p_(plan), opt_(opt), type_(type),
           prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
 
-    std::vector<std::uint8_t> write() {
+    std::string write() {
         const std::uint32_t units = p_.panels * p_.n_blocks;
         std::vector<std::vector<Unit>> per_column(p_.columns);
         for (unsigned c = 0; c < p_.columns; ++c) {
@@ -238,8 +276,7 @@ public:
             }
             for (unsigned r = 0; r < p_.cores; ++r) {
                 prog_.poll(c, prog_.geometry().first_core_row() + r, regs::kCoreStatus,
-                           regs::kCoreStatusDone | regs::kCoreStatusError, regs::kCoreStatusDone,
-                           opt_.timeout_cycles);
+                           regs::kCoreStatusDone | regs::kCoreStatusError, regs::kCoreStatusDone);
             }
         }
         return prog_.finish();
@@ -311,7 +348,7 @@ private:
         const auto& lanes = pending_[c].front();
         for (unsigned lane = 0; lane < 2; ++lane) {
             if (lanes[lane]) {
-                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1, opt_.timeout_cycles);
+                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1);
             }
         }
         pending_[c].erase(pending_[c].begin());
@@ -482,8 +519,10 @@ private:
 } // namespace
 
 Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const BuildOptions& opt) {
+    check_partition(part);
     const Plan p = make_plan(spec, part, opt);
     Workload w;
+    w.spec = spec;
     const bool i8 = spec.type == GemmType::int8_int32;
     std::ostringstream name;
     name << (i8 ? "gemm_i8_i32 " : "gemm_bf16_f32 ") << spec.m << "x" << spec.k << "x" << spec.n;
@@ -494,7 +533,7 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     w.buffers.push_back(HostBuffer{"B", BufferRole::input, in, p.k, p.n, p.n_al, p.k});
     w.buffers.push_back(HostBuffer{"C", BufferRole::output, out, p.m, p.n, p.n, p.m});
     GemmWriter writer(p, part, opt, spec.type);
-    w.control_code = writer.write();
+    w.assembly = writer.write();
     w.columns_used = p.columns;
     w.cores_used = p.columns * p.cores;
     w.useful_ops = 2ull * p.m * p.n * p.k;

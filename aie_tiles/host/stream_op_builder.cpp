@@ -128,7 +128,7 @@ public:
         : op_(op), p_(plan), opt_(opt),
           prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
 
-    std::vector<std::uint8_t> write() {
+    std::string write() {
         const unsigned out_arg = op_.binary ? 2 : 1;
         for (unsigned c = 0; c < p_.columns; ++c) {
             const std::uint64_t first = part_start(p_.units, p_.columns, c);
@@ -160,7 +160,7 @@ public:
                 if (core_units_[c][r] > 0) {
                     prog_.poll(c, prog_.geometry().first_core_row() + r, regs::kCoreStatus,
                                regs::kCoreStatusDone | regs::kCoreStatusError,
-                               regs::kCoreStatusDone, opt_.timeout_cycles);
+                               regs::kCoreStatusDone);
                 }
             }
         }
@@ -257,7 +257,7 @@ private:
         pending_[c].erase(pending_[c].begin());
         for (unsigned lane = 0; lane < 2; ++lane) {
             if (lanes[lane]) {
-                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1, opt_.timeout_cycles);
+                prog_.wait_tokens(c, 0, DmaDir::s2mm, lane, 1);
             }
         }
     }
@@ -366,6 +366,7 @@ private:
 };
 
 Workload build(const StreamOp& op, const PartitionShape& part, const BuildOptions& opt) {
+    check_partition(part);
     if (op.granules == 0 || op.granule_elems == 0) {
         throw BuildError(op.name + ": empty input");
     }
@@ -400,7 +401,7 @@ Workload build(const StreamOp& op, const PartitionShape& part, const BuildOption
     }
     w.buffers.push_back(buffer("out", BufferRole::output));
     StreamWriter writer(op, p, part, opt);
-    w.control_code = writer.write();
+    w.assembly = writer.write();
     w.columns_used = p.columns;
     w.cores_used = p.columns * p.cores;
     w.useful_ops = op.granules * op.granule_elems;
@@ -445,7 +446,9 @@ Workload build_eltwise(const EltwiseSpec& spec, const PartitionShape& part,
         break;
     }
     op.name = std::string(name) + (i8 ? "_i8 " : "_bf16 ") + std::to_string(spec.count);
-    return build(op, part, opt);
+    Workload w = build(op, part, opt);
+    w.spec = spec;
+    return w;
 }
 
 Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& part,
@@ -457,7 +460,9 @@ Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& part,
     op.granules = spec.rows;
     op.granule_elems = spec.cols;
     op.softmax = true;
-    return build(op, part, opt);
+    Workload w = build(op, part, opt);
+    w.spec = spec;
+    return w;
 }
 
 } // namespace aie4sim::tiles::host

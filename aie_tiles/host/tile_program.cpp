@@ -1,27 +1,48 @@
 #include "aie_tiles/host/tile_program.h"
 
+#include "aie_tiles/format/cert_isa.h"
 #include "aie_tiles/host/workload.h"
 
 #include <algorithm>
 
 namespace aie4sim::tiles::host {
 
+TileProgram::TileProgram(const Geometry& partition) : geometry_(partition) {
+    for (unsigned c = 0; c < geometry_.columns; ++c) {
+        ucs_.emplace_back(c);
+    }
+}
+
+std::string TileProgram::finish(unsigned partition_columns) {
+    return assemble_text(ucs_, partition_columns != 0 ? partition_columns : columns_used());
+}
+
+unsigned TileProgram::columns_used() const {
+    unsigned used = 0;
+    for (unsigned c = 0; c < ucs_.size(); ++c) {
+        if (!ucs_[c].empty()) {
+            used = c + 1;
+        }
+    }
+    return used;
+}
+
 std::uint32_t TileProgram::address(unsigned col, unsigned row, std::uint32_t offset) const {
     return static_cast<std::uint32_t>(geometry_.tile_address(col, row, offset));
 }
 
 void TileProgram::write(unsigned col, unsigned row, std::uint32_t offset, std::uint32_t value) {
-    writer_.write32(address(col, row, offset), value);
+    uc(col).write32(address(col, row, offset), value);
 }
 
 void TileProgram::block(unsigned col, unsigned row, std::uint32_t offset,
                         const std::vector<std::uint32_t>& words) {
-    writer_.blockwrite(address(col, row, offset), words);
+    uc(col).block(address(col, row, offset), words);
 }
 
 void TileProgram::poll(unsigned col, unsigned row, std::uint32_t offset, std::uint32_t mask,
-                       std::uint32_t expected, std::uint32_t timeout) {
-    writer_.maskpoll(address(col, row, offset), mask, expected, timeout);
+                       std::uint32_t expected) {
+    uc(col).mask_poll(address(col, row, offset), mask, expected);
 }
 
 void TileProgram::set_lock(unsigned col, unsigned row, unsigned id, int value) {
@@ -47,10 +68,13 @@ void TileProgram::bd(unsigned col, unsigned row, DmaDir dir, unsigned channel, u
 
 void TileProgram::host_bd(unsigned col, DmaDir dir, unsigned channel, unsigned id,
                           BufferDescriptor descriptor, unsigned argument, std::uint64_t offset) {
-    descriptor.address = 0;
-    bd(col, 0, dir, channel, id, descriptor);
-    writer_.patch_address(address(col, 0, regs::bd_offset(TileKind::shim, dir, channel, id)),
-                          argument, offset);
+    descriptor.address = offset;
+    if (const char* problem = check_encodable(descriptor)) {
+        throw BuildError(std::string("BD does not fit its fields: ") + problem);
+    }
+    const auto words = encode_bd(descriptor);
+    uc(col).host_block(address(col, 0, regs::bd_offset(TileKind::shim, dir, channel, id)),
+                       std::vector<std::uint32_t>(words.begin(), words.end()), argument);
 }
 
 void TileProgram::push(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
@@ -91,8 +115,12 @@ void TileProgram::push_many(unsigned col, unsigned row, DmaDir dir, unsigned cha
 }
 
 void TileProgram::wait_tokens(unsigned col, unsigned row, DmaDir dir, unsigned channel,
-                              unsigned count, std::uint32_t timeout) {
-    writer_.wait_tokens(cc::TokenChannel{col, row, dir == DmaDir::mm2s, channel}, count, timeout);
+                              unsigned count) {
+    if (!cert::channel_actor(geometry_.kind(row), dir, channel)) {
+        throw BuildError("tile (" + std::to_string(col) + "," + std::to_string(row) + ") has no " +
+                         dma_dir_name(dir) + std::to_string(channel) + " channel to wait on");
+    }
+    uc(col).wait_tcts(col, row, cert::actor_name(geometry_.kind(row), dir, channel), count);
 }
 
 void TileProgram::clear_masters(unsigned col, unsigned row) {

@@ -1,23 +1,25 @@
 #pragma once
-// AIE-level helpers over the control-code writer: "set this lock", "write this BD", "connect
+// AIE-level helpers over the assembly writer: "set this lock", "write this BD", "connect
 // these switch ports", expressed in (column, row) of the partition and translated to register
-// writes with the register map. The workload builders are written against it; tests use it
-// to set up the array too.
+// writes with the register map. Each operation goes to the uC of the column it configures
+// (one uC per partition column), so every column's control code is its own. The workload
+// builders are written against it; tests use it to set up the array too.
 
 #include "aie_tiles/format/bd_format.h"
-#include "aie_tiles/format/control_code_format.h"
 #include "aie_tiles/format/geometry.h"
 #include "aie_tiles/format/register_map.h"
 #include "aie_tiles/format/stream_ports.h"
+#include "aie_tiles/host/asm_writer.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace aie4sim::tiles::host {
 
 class TileProgram {
 public:
-    explicit TileProgram(const Geometry& partition) : geometry_(partition) {}
+    explicit TileProgram(const Geometry& partition);
 
     [[nodiscard]] const Geometry& geometry() const { return geometry_; }
     // Partition-relative register address of `offset` in tile (col, row).
@@ -26,16 +28,17 @@ public:
     void write(unsigned col, unsigned row, std::uint32_t offset, std::uint32_t value);
     void block(unsigned col, unsigned row, std::uint32_t offset,
                const std::vector<std::uint32_t>& words);
+    // Waits until (register & mask) == expected (the model's wait timeout bounds it).
     void poll(unsigned col, unsigned row, std::uint32_t offset, std::uint32_t mask,
-              std::uint32_t expected, std::uint32_t timeout);
+              std::uint32_t expected);
 
     void set_lock(unsigned col, unsigned row, unsigned id, int value);
     void reset_channel(unsigned col, unsigned row, DmaDir dir, unsigned channel);
     // Writes all 12 words of a BD (throws BuildError when a field does not fit).
     void bd(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned id,
             const BufferDescriptor& bd);
-    // A shim BD whose address is host buffer `argument` + `offset`: the BD is written with a
-    // zero address, then PATCH_ADDRESS fills it in at run time.
+    // A shim BD whose address is host buffer `argument` + `offset`: the BD carries the offset,
+    // and XRT (or the uC, given an argument list) adds the buffer's address.
     void host_bd(unsigned col, DmaDir dir, unsigned channel, unsigned id, BufferDescriptor bd,
                  unsigned argument, std::uint64_t offset);
     void push(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
@@ -47,22 +50,23 @@ public:
     // Pushes `executions` runs of a BD chain as tasks of at most 4096 executions each.
     void push_many(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned bd,
                    std::uint64_t executions);
-    void wait_tokens(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned count,
-                     std::uint32_t timeout);
+    void wait_tokens(unsigned col, unsigned row, DmaDir dir, unsigned channel, unsigned count);
 
     // Disables every master of the tile's switch (a clean slate for circuit routes).
     void clear_masters(unsigned col, unsigned row);
     // Circuit route inside one tile: `master` takes its data from `slave`, which is enabled.
     void connect(unsigned col, unsigned row, PortRef slave, PortRef master);
 
-    cc::Writer& writer() { return writer_; }
-    [[nodiscard]] std::vector<std::uint8_t> finish() const {
-        return writer_.finish(static_cast<std::uint16_t>(geometry_.columns));
-    }
+    AsmWriter& uc(unsigned col) { return ucs_.at(col); }
+    // The whole program as aiebu assembly; `.partition` names `partition_columns` (default:
+    // the columns the program configures).
+    [[nodiscard]] std::string finish(unsigned partition_columns = 0);
+    // Partition columns whose uC has code.
+    [[nodiscard]] unsigned columns_used() const;
 
 private:
     Geometry geometry_;
-    cc::Writer writer_;
+    std::vector<AsmWriter> ucs_;
 };
 
 } // namespace aie4sim::tiles::host

@@ -1,5 +1,10 @@
 #include "aie_tiles/host/workload.h"
 
+#include "aie_tiles/format/geometry.h"
+
+#include <cstdio>
+#include <string>
+
 namespace aie4sim::tiles::host {
 
 const char* data_type_name(DataType t) {
@@ -29,6 +34,19 @@ unsigned data_type_size(DataType t) {
     return 1;
 }
 
+std::string kernel_config_json(const Workload& w, const std::string& asm_file,
+                               const std::string& kernel) {
+    std::string args;
+    for (std::size_t i = 0; i < w.buffers.size(); ++i) {
+        char offset[16];
+        std::snprintf(offset, sizeof offset, "0x%02zx", i * 8);
+        args += std::string(i == 0 ? "" : ",") + "{\"name\":\"" + w.buffers[i].name +
+                "\",\"type\":\"char *\",\"offset\":\"" + offset + "\"}";
+    }
+    return "{\"xrt-kernels\":[{\"name\":\"" + kernel + "\",\"arguments\":[" + args +
+           "],\"instance\":[{\"id\":\"inst0\",\"ctrl_code_file\":\"" + asm_file + "\"}]}]}\n";
+}
+
 const char* buffer_role_name(BufferRole r) {
     switch (r) {
     case BufferRole::input:
@@ -39,6 +57,17 @@ const char* buffer_role_name(BufferRole r) {
         return "scratch";
     }
     return "?";
+}
+
+void check_partition(const PartitionShape& part) {
+    // A partition without columns or cores would "build" a workload that computes nothing.
+    if (part.columns == 0 || part.columns > kMaxColumns) {
+        throw BuildError("partition: " + std::to_string(part.columns) + " columns (1.." +
+                         std::to_string(kMaxColumns) + ")");
+    }
+    if (part.core_rows == 0) {
+        throw BuildError("partition: no core rows");
+    }
 }
 
 } // namespace aie4sim::tiles::host

@@ -1,10 +1,10 @@
 #pragma once
 // The host-side workload builder: turns an operation ("GEMM MxKxN int8", "element-wise add of
 // N bf16", "softmax R x C") for a partition into
-//   - control code (aie_tiles/format/control_code_format.h), ready for a ControlCodeRunner or
-//     the firmware model,
-//   - the host buffers the command must provide, in argument order: PATCH_ADDRESS argument i
-//     is the bus address of buffers[i],
+//   - AMD control code as aiebu assembly, one uC program per partition column, which the
+//     real `aiebu-asm -t aie4_config` turns into the ELF XRT loads (docs/control-code.md),
+//   - the host buffers the kernel takes, in argument order: kernel argument i is buffers[i],
+//     and every shim BD that points into it is relocated against argument i,
 //   - each buffer's layout (row-major with a leading dimension; padding must be zero for
 //     inputs, and is left untouched in outputs).
 // Plain C++17 with no SystemC and no Boost: it is also linked into static guest programs.
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace aie4sim::tiles::host {
@@ -51,8 +52,6 @@ struct PartitionShape {
 };
 
 struct BuildOptions {
-    // Timeout of every WAIT_TOKENS / MASKPOLL the code contains, in cycles.
-    std::uint32_t timeout_cycles = 2'000'000'000u;
     // Use at most this many columns / core rows (0: all of the partition).
     unsigned max_columns = 0;
     unsigned max_core_rows = 0;
@@ -62,22 +61,13 @@ struct BuildOptions {
     std::uint32_t max_tile_n = 64;
     // Element-wise / softmax block per core and iteration, in bytes.
     std::uint32_t block_bytes = 4096;
+    // Copy: bytes per block through the memory tile (4 KiB .. 64 KiB; two blocks sit in L2).
+    std::uint32_t copy_block_bytes = 65536;
 };
 
-struct Workload {
-    std::string op; // e.g. "gemm_i8_i32 100x70x130"
-    std::vector<std::uint8_t> control_code;
-    std::vector<HostBuffer> buffers; // argument order
-    unsigned columns_used = 0;
-    unsigned cores_used = 0;
-    std::uint64_t useful_ops = 0; // 2*M*N*K for GEMM, elements for the others
-    std::string plan;             // human-readable summary of the tiling
-};
-
-class BuildError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
+// Throws BuildError unless the partition has 1..kMaxColumns columns and at least one core row;
+// every build_* calls it first.
+void check_partition(const PartitionShape& partition);
 
 enum class GemmType { int8_int32, bf16_fp32 };
 struct GemmSpec {
@@ -86,11 +76,6 @@ struct GemmSpec {
     std::uint32_t n = 0;
     GemmType type = GemmType::int8_int32;
 };
-// Buffers: A (M x K, ld rounded up to 4 bytes), B (K x N, ld rounded up to 4 bytes),
-// C (M x N, natural layout).
-Workload build_gemm(const GemmSpec& spec, const PartitionShape& partition,
-                    const BuildOptions& options = {});
-
 enum class EltwiseOp { add, mul, relu };
 struct EltwiseSpec {
     EltwiseOp op = EltwiseOp::add;
@@ -98,14 +83,51 @@ struct EltwiseSpec {
     std::uint32_t count = 0;        // elements
     unsigned shift = 0;             // mul int8: product >> shift, then saturated
 };
-// Buffers: x, [y,] out; each one row of `count` elements, allocated rounded up to 4 bytes.
-Workload build_eltwise(const EltwiseSpec& spec, const PartitionShape& partition,
-                       const BuildOptions& options = {});
-
 struct SoftmaxSpec {
     std::uint32_t rows = 0;
     std::uint32_t cols = 0;
 };
+struct CopySpec {
+    std::uint64_t bytes = 0;
+};
+using WorkloadSpec = std::variant<GemmSpec, EltwiseSpec, SoftmaxSpec, CopySpec>;
+
+struct Workload {
+    std::string op;       // e.g. "gemm_i8_i32 100x70x130"
+    std::string assembly; // aiebu assembly (`.target aie4`, one `.attach_to_group` per column)
+    std::vector<HostBuffer> buffers; // kernel argument order
+    unsigned columns_used = 0;
+    unsigned cores_used = 0;
+    std::uint64_t useful_ops = 0; // 2*M*N*K for GEMM, elements for the others
+    std::string plan;             // human-readable summary of the tiling
+    WorkloadSpec spec;            // what was built (for data and references: workload_data.h)
+};
+
+class BuildError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// The configuration `aiebu-asm -t aie4_config -j FILE` reads: one kernel named `kernel` with a
+// "char *" argument per buffer (named after it, 8 bytes apart) and one instance, "inst0",
+// whose control code is the assembly file `asm_file`.
+std::string kernel_config_json(const Workload& workload, const std::string& asm_file,
+                               const std::string& kernel = "DPU");
+
+// Buffers: A (M x K, ld rounded up to 4 bytes), B (K x N, ld rounded up to 4 bytes),
+// C (M x N, natural layout).
+Workload build_gemm(const GemmSpec& spec, const PartitionShape& partition,
+                    const BuildOptions& options = {});
+
+// Buffers: x, [y,] out; each one row of `count` elements, allocated rounded up to 4 bytes.
+Workload build_eltwise(const EltwiseSpec& spec, const PartitionShape& partition,
+                       const BuildOptions& options = {});
+
+// Pure data movement, host -> memory tile -> host. Buffers: in, out (one row of `bytes` int8,
+// allocated rounded up to 4 bytes; the copy moves whole words, so out's padding gets in's).
+Workload build_copy(const CopySpec& spec, const PartitionShape& partition,
+                    const BuildOptions& options = {});
+
 // Row-wise softmax of a bf16 matrix. Buffers: x, out (rows x cols, ld = cols; when rows*cols is
 // odd one padding element ends the allocation).
 Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& partition,

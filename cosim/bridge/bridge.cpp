@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "pcie/tlm_extensions.h"
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
@@ -21,6 +22,17 @@ struct Hex {
 };
 std::ostream& operator<<(std::ostream& os, Hex h) {
     return os << "0x" << std::hex << h.v << std::dec;
+}
+
+std::string role_name(std::uint32_t role) {
+    switch (role) {
+    case A4S_ROLE_QEMU:
+        return "a QEMU (role 1)";
+    case A4S_ROLE_MODEL:
+        return "a model (role 2)";
+    default:
+        return "of unknown role " + std::to_string(role);
+    }
 }
 
 std::string function_name(unsigned fn) {
@@ -130,7 +142,11 @@ int Bridge::run() {
         AIE4SIM_LOG(error, kLog, "cannot listen on " << where.to_string() << ": " << e.what());
         return 1;
     }
-    return serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
+    const int status = serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
+    // The link's socket belongs to `io`, which ends with this function: the link must go first
+    // (a socket outliving its io_context corrupts the heap when it is destroyed).
+    link_.reset();
+    return status;
 }
 
 bool Bridge::handshake() {
@@ -147,7 +163,15 @@ bool Bridge::handshake() {
         AIE4SIM_LOG(error, kLog, "QEMU's first message was " << type_name(m->header.type));
         return false;
     }
-    if (theirs.major != A4S_PROTOCOL_MAJOR || theirs.role != A4S_ROLE_QEMU) {
+    if (theirs.role != A4S_ROLE_QEMU) {
+        const std::string why = "the peer says it is " + role_name(theirs.role) +
+                                ", the model serves only a QEMU (role " +
+                                std::to_string(A4S_ROLE_QEMU) + ")";
+        link_->say_goodbye(why);
+        AIE4SIM_LOG(error, kLog, why);
+        return false;
+    }
+    if (theirs.major != A4S_PROTOCOL_MAJOR) {
         link_->say_goodbye("protocol " + std::to_string(A4S_PROTOCOL_MAJOR) + ".x model, peer " +
                            std::to_string(theirs.major) + "." + std::to_string(theirs.minor));
         AIE4SIM_LOG(error, kLog,
@@ -223,17 +247,21 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         if (link_->closed()) {
             break;
         }
+        if (run_wall_alarms()) {
+            continue;
+        }
         if (options_.mode == TimeMode::free && sc_core::sc_pending_activity()) {
             idle = false;
             advance_free();
             continue;
         }
-        // After a second without anything, spinning again would only burn CPU.
-        if (auto m = link_->wait(std::chrono::seconds(1),
-                                 idle ? Link::Expect::nothing_soon : Link::Expect::soon)) {
+        // After a second without anything, spinning again would only burn CPU. A shorter wait
+        // (a wall-clock alarm falls due) that times out says nothing about QEMU.
+        const std::chrono::nanoseconds wait = idle_wait();
+        if (auto m = link_->wait(wait, idle ? Link::Expect::nothing_soon : Link::Expect::soon)) {
             idle = false;
             handle(*m);
-        } else {
+        } else if (wait >= std::chrono::seconds(1)) {
             idle = true;
         }
     }
@@ -243,8 +271,32 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         AIE4SIM_LOG(info, kLog, "QEMU left: " << why);
         return 0;
     }
+    // Link's reasons for a peer that is simply gone: end of stream, a reset, a broken pipe.
+    const bool vanished = why.rfind("the peer closed the connection", 0) == 0 ||
+                          why.rfind("connection error", 0) == 0 ||
+                          why.rfind("cannot send to the peer", 0) == 0;
     AIE4SIM_LOG(error, kLog, "lost QEMU: " << why);
-    return 1;
+    return vanished ? kExitPeerLost : 1;
+}
+
+bool Bridge::run_wall_alarms() {
+    if (options_.mode != TimeMode::free || options_.wall_alarms == nullptr) {
+        return false;
+    }
+    return options_.wall_alarms->run_due() != 0;
+}
+
+std::chrono::nanoseconds Bridge::idle_wait() const {
+    std::chrono::nanoseconds wait = std::chrono::seconds(1);
+    if (options_.mode == TimeMode::free && options_.wall_alarms != nullptr) {
+        if (const auto due = options_.wall_alarms->next_due()) {
+            const auto left = *due - common::WallClockAlarms::Clock::now();
+            wait = std::clamp<std::chrono::nanoseconds>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(left),
+                std::chrono::nanoseconds(0), wait);
+        }
+    }
+    return wait;
 }
 
 void Bridge::advance_free() {

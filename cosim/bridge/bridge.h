@@ -10,6 +10,7 @@
 //             quantum boundary, and QEMU waits for that: with QEMU -icount the whole system is
 //             deterministic.
 
+#include "common/wall_clock_alarms.h"
 #include "cosim/bridge/listen_address.h"
 #include "cosim/protocol/guest_ram.h"
 #include "cosim/protocol/link.h"
@@ -28,6 +29,10 @@ namespace aie4sim::cosim {
 
 enum class TimeMode { free, lockstep };
 
+// The model's exit status when its peer went away without GOODBYE: the launcher reads it as
+// "QEMU ended first", not as a failure of the model.
+inline constexpr int kExitPeerLost = 3;
+
 struct BridgeOptions {
     ListenAddress listen;
     TimeMode mode = TimeMode::free;
@@ -42,6 +47,9 @@ struct BridgeOptions {
     bool dma_direct = true;
     std::chrono::seconds connect_timeout{60};
     std::chrono::seconds reply_timeout{60};
+    // Free mode only: answers the device owes by wall-clock time (common/wall_clock_alarms.h),
+    // run between time steps so that no long job on the array can hold them back.
+    common::WallClockAlarms* wall_alarms = nullptr;
 };
 
 struct BridgeCounters {
@@ -69,7 +77,8 @@ public:
     ~Bridge() override;
 
     // Listens, accepts QEMU, and serves it until it leaves. Returns the process exit status:
-    // 0 when QEMU said goodbye, 1 when the connection was lost or broken.
+    // 0 when QEMU said goodbye, kExitPeerLost when QEMU vanished without a word (it died
+    // first), 1 when the model ended the connection (a protocol error, a time-out, no QEMU).
     int run();
     [[nodiscard]] const BridgeCounters& counters() const { return counters_; }
 
@@ -90,6 +99,8 @@ private:
     void on_reset(const Message& m);
     void on_guest_ram(const Message& m);
     void advance_free();
+    bool run_wall_alarms();
+    std::chrono::nanoseconds idle_wait() const;
     std::optional<Message> await_reply(std::uint32_t id);
     bool dma(tlm::tlm_generic_payload& trans, unsigned function);
     struct DmaRequest {

@@ -1,5 +1,7 @@
 #include "cosim/protocol/message.h"
 
+#include <cstdio>
+
 namespace aie4sim::cosim {
 
 const char* type_name(std::uint16_t type) {
@@ -98,11 +100,16 @@ std::optional<std::string> check_header(const a4s_header& h) {
     if (h.size - kHeaderSize > A4S_MAX_PAYLOAD) {
         return "message size " + std::to_string(h.size) + " exceeds the limit";
     }
-    if (h.type == 0 || h.type >= A4S_TYPE_LIMIT) {
-        return "unknown message type " + std::to_string(h.type);
+    // A type this side does not know (>= A4S_TYPE_LIMIT) is a sound frame all the same: a newer
+    // minor version may add types, and the receiver answers it with MALFORMED
+    // (docs/cosim-protocol.md, compatibility rules). Only type 0 is never valid.
+    if (h.type == 0) {
+        return "message type 0";
     }
     if ((h.flags & ~(A4S_F_REPLY | A4S_F_POSTED)) != 0) {
-        return "unknown flags 0x" + std::to_string(h.flags);
+        char flags[16];
+        std::snprintf(flags, sizeof flags, "0x%x", static_cast<unsigned>(h.flags));
+        return std::string("unknown flags ") + flags;
     }
     const bool reply = (h.flags & A4S_F_REPLY) != 0;
     const std::size_t payload = h.size - kHeaderSize;

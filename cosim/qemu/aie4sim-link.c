@@ -99,8 +99,9 @@ static const char* a4s_check_header(const struct a4s_header* h) {
     if (h->size - sizeof(*h) > A4S_MAX_PAYLOAD) {
         return "message larger than the protocol allows";
     }
-    if (h->type == 0 || h->type >= A4S_TYPE_LIMIT) {
-        return "unknown message type";
+    /* A type above A4S_TYPE_LIMIT is a newer peer's: the request handler answers MALFORMED. */
+    if (h->type == 0) {
+        return "message type 0";
     }
     if (h->flags & ~(A4S_F_REPLY | A4S_F_POSTED)) {
         return "unknown flags";

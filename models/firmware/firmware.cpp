@@ -184,12 +184,28 @@ void Firmware::function_reset(unsigned function, pcie::ResetKind kind) {
     mailboxes_[function]->reset();
     if (was_alive) {
         const std::uint64_t generation = boot_generation_;
-        after(config_.flr_recovery, [this, function, generation] {
+        const std::uint64_t recovery = next_recovery_++;
+        s.pending_recovery = recovery;
+        // Due after flr_recovery of simulated time, or (free co-simulation) of wall-clock
+        // time, whichever comes first: the driver polls for it in its own real time, and a
+        // long job elsewhere on the array can hold simulated time back for seconds.
+        auto republish = [this, function, generation, recovery] {
+            if (function >= functions_.size() ||
+                functions_[function].pending_recovery != recovery) {
+                return; // done already, or superseded by a later reset
+            }
+            functions_[function].pending_recovery = 0;
             const bool still = function == 0 ? status_.running : functions_[function].alive;
             if (generation == boot_generation_ && still) {
                 mailboxes_[function]->publish(config_.protocol_major, config_.protocol_minor);
             }
-        });
+        };
+        after(config_.flr_recovery, republish);
+        if (wall_alarms_ != nullptr) {
+            wall_alarms_->schedule(std::chrono::nanoseconds(static_cast<std::int64_t>(
+                                       config_.flr_recovery.to_seconds() * 1e9)),
+                                   republish);
+        }
     }
 }
 

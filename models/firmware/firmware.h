@@ -12,6 +12,7 @@
 //    flr_recovery.
 
 #include "aie_tiles/format/geometry.h"
+#include "common/wall_clock_alarms.h"
 #include "models/firmware/firmware_config.h"
 #include "models/firmware/mailbox.h"
 #include "models/scheduler_config.h"
@@ -107,6 +108,10 @@ public:
     [[nodiscard]] const Partition* partition(unsigned function, std::uint32_t id) const;
     [[nodiscard]] const FirmwareStatus& status() const { return status_; }
 
+    // Set by a free-mode co-simulation: an FLR's republish is then also due after
+    // flr_recovery of wall-clock time, whichever comes first (common/wall_clock_alarms.h).
+    void use_wall_clock_alarms(common::WallClockAlarms* alarms) { wall_alarms_ = alarms; }
+
 private:
     struct FunctionState {
         bool alive = false;
@@ -114,6 +119,7 @@ private:
         std::map<std::uint32_t, HwContext> contexts;
         std::uint32_t next_partition = 1;
         std::uint32_t next_context = 1;
+        std::uint64_t pending_recovery = 0; // the FLR whose republish is still due (0: none)
     };
 
     MailboxReply handle(unsigned function, const MailboxRequest& request);
@@ -149,6 +155,8 @@ private:
     std::multimap<sc_core::sc_time, std::function<void()>> due_;
     sc_core::sc_event_queue wake_;
     std::uint64_t boot_generation_ = 0; // a stop cancels a boot still pending
+    std::uint64_t next_recovery_ = 1;
+    common::WallClockAlarms* wall_alarms_ = nullptr;
 };
 
 // Reply payload with a status word first.

@@ -3,7 +3,6 @@
 #include "common/log.h"
 #include "models/firmware/psp.h"
 #include "models/firmware/smu.h"
-#include "models/host_queue.h"
 #include "pcie/config_regs.h"
 #include "pcie/express_capability.h"
 #include "pcie/msix.h"
@@ -289,11 +288,15 @@ void HostDriver::enable_vfs(unsigned count) {
         cfg_write(vf, reg::kCommand, 2, reg::kCommandBusMaster);
         setup_msix(vf);
         start_channel(vf);
-        if (call(vf, mgmt::kAieTileInfo, std::vector<std::uint8_t>(4, 0), 48).status != 0) {
+        const MailboxReplyMessage info =
+            call(vf, mgmt::kAieTileInfo, std::vector<std::uint8_t>(4, 0), 48);
+        if (info.status != 0) {
             throw DriverError(name_of(vf) + ": AIE_TILE_INFO failed");
         }
+        // A partition over every column the VF sees, so that a context may use all its tiles
+        // (the configuration decides the array's width and the VF's slice of it).
         std::vector<std::uint8_t> req(8, 0);
-        const std::uint32_t cols = 3;
+        const std::uint32_t cols = read_at<std::uint16_t>(info.payload, 12);
         std::memcpy(req.data() + 4, &cols, 4);
         const MailboxReplyMessage p = call(vf, mgmt::kCreatePartition, req, 8);
         if (p.status != 0 || read_at<std::uint32_t>(p.payload, 4) == 0) {
@@ -462,38 +465,23 @@ HostDriver::ArrayView HostDriver::array_view(unsigned vf) {
 QueueHandle open_queue(HostDriver& driver, unsigned vf, std::uint32_t num_tiles, std::uint64_t base,
                        std::uint32_t capacity) {
     QueueHandle q;
-    q.header = base;
-    q.packets = base + 4096;
-    q.capacity = capacity;
-    hq::Header header{};
-    header.major = 1;
-    header.capacity = capacity;
-    header.data_address = q.packets;
-    driver.host().memory().write(q.header, &header, sizeof header);
-    q.context = driver.create_context(vf, num_tiles, q.header);
+    q.layout.base = base;
+    q.layout.capacity = capacity;
+    const hq::Header header = hq::make_header(q.layout);
+    driver.host().memory().write(base, &header, sizeof header);
+    q.context = driver.create_context(vf, num_tiles, base);
     q.irqs_seen = driver.host().interrupts(vf, q.context.msix);
     return q;
 }
 
-std::uint64_t submit(HostDriver& driver, QueueHandle& q, const Command& command) {
+std::uint64_t submit(HostDriver& driver, QueueHandle& q, const hq::Command& command) {
     const std::uint64_t seq = q.write_index;
-    hq::Packet p{};
-    p.opcode = hq::kExecBuf;
-    p.count = 24;
-    p.completion_signal = command.completion_signal;
-    p.control_code_addr_low = static_cast<std::uint32_t>(command.control_code);
-    p.control_code_addr_high = static_cast<std::uint32_t>(command.control_code >> 32);
-    p.args_len = static_cast<std::uint16_t>(command.argument_count * 8);
-    p.args_addr_low = static_cast<std::uint32_t>(command.arguments);
-    p.args_addr_high = static_cast<std::uint32_t>(command.arguments >> 32);
-    p.dtrace_buf_addr_low = static_cast<std::uint32_t>(command.trace);
-    p.dtrace_buf_addr_high = static_cast<std::uint16_t>(command.trace >> 32);
-    driver.host().memory().write(q.packets + (seq & (q.capacity - 1)) * hq::kPacketSize, &p,
-                                 sizeof p);
+    for (const hq::MemoryWrite& w : hq::encode_command(q.layout, seq, command)) {
+        driver.host().memory().write(w.address, w.bytes.data(), w.bytes.size());
+    }
     q.write_index = seq + 1;
-    driver.host().memory().write(q.header + 16, &q.write_index, 8);
-    driver.write32(driver.bar(q.context.function, 2) + q.context.doorbell,
-                   static_cast<std::uint32_t>(q.write_index));
+    driver.host().memory().write(q.layout.base + hq::kWriteIndexOffset, &q.write_index, 8);
+    driver.write32(driver.bar(q.context.function, 2) + q.context.doorbell, 0);
     return seq;
 }
 
@@ -501,7 +489,7 @@ bool wait_for(HostDriver& driver, QueueHandle& q, std::uint64_t seq, sc_core::sc
     const sc_core::sc_time deadline = sc_core::sc_time_stamp() + timeout;
     for (;;) {
         std::uint64_t read_index = 0;
-        driver.host().memory().read(q.header, &read_index, 8);
+        driver.host().memory().read(q.layout.base, &read_index, 8);
         if (read_index > seq) {
             return true;
         }

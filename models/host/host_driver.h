@@ -9,6 +9,7 @@
 #include "models/device_config.h"
 #include "models/firmware/mgmt_protocol.h"
 #include "models/host/host_system.h"
+#include "models/queue/host_queue.h"
 
 #include <cstdint>
 #include <map>
@@ -122,29 +123,21 @@ private:
     unsigned vfs_ = 0;
 };
 
-// A context with its user-mode queue (32-byte header and `capacity` packets) in host memory.
+// A context with its user-mode queue in host memory, laid out as XRT lays it out (queue 1.0:
+// the 128-byte header, `capacity` packets, then the indirect blocks).
 struct QueueHandle {
     ContextHandle context;
-    std::uint64_t header = 0;  // host address of the queue header
-    std::uint64_t packets = 0; // host address of the packet array
-    std::uint32_t capacity = 0;
+    hq::QueueLayout layout;
     std::uint64_t write_index = 0;
     std::uint64_t irqs_seen = 0;
 };
 
-// Opens a queue at `base` (header, then the packets) and its hardware context.
+// Opens a queue at `base` (hq::QueueLayout::bytes(capacity) bytes) and its hardware context.
 QueueHandle open_queue(HostDriver& driver, unsigned vf, std::uint32_t num_tiles, std::uint64_t base,
                        std::uint32_t capacity = 32);
-struct Command {
-    std::uint64_t control_code = 0; // device address of the control code
-    std::uint64_t arguments = 0;    // device address of the u64 argument list
-    std::uint32_t argument_count = 0;
-    std::uint64_t completion_signal = 0; // device address of the command BO header word
-    std::uint64_t trace = 0;             // device address of a 32-byte trace record
-};
-// Writes the packet, publishes the new write_index and rings the doorbell; returns the
-// command's sequence number.
-std::uint64_t submit(HostDriver& driver, QueueHandle& queue, const Command& command);
+// Writes the command into its slot (indirect blocks first), publishes write_index = seq + 1 and
+// rings the doorbell with 0, as XRT's shim does; returns the command's sequence number.
+std::uint64_t submit(HostDriver& driver, QueueHandle& queue, const hq::Command& command);
 // Waits for read_index > seq, woken by the context's MSI-X (as the driver's WAIT_CMD).
 bool wait_for(HostDriver& driver, QueueHandle& queue, std::uint64_t seq, sc_core::sc_time timeout);
 

@@ -1,36 +1,53 @@
 #include "models/host/workload_runner.h"
 
-#include "aie_tiles/host/reference.h"
-#include "common/log.h"
-#include "models/host_queue.h"
-
-#include <cmath>
-#include <cstring>
-#include <random>
+#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/host/control_elf.h"
+#include "aie_tiles/host/workload_data.h"
+#include "models/queue/ert_command.h"
 
 namespace aie4sim::models::host {
 
 namespace {
 
+namespace th = tiles::host;
+
 std::uint64_t align_up(std::uint64_t v, std::uint64_t a) {
     return (v + a - 1) & ~(a - 1);
 }
 
+th::Workload build(const th::WorkloadSpec& spec, const th::PartitionShape& shape) {
+    return std::visit(
+        [&](const auto& s) -> th::Workload {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, th::GemmSpec>) {
+                return th::build_gemm(s, shape);
+            } else if constexpr (std::is_same_v<S, th::EltwiseSpec>) {
+                return th::build_eltwise(s, shape);
+            } else if constexpr (std::is_same_v<S, th::SoftmaxSpec>) {
+                return th::build_softmax(s, shape);
+            } else {
+                return th::build_copy(s, shape);
+            }
+        },
+        spec);
+}
+
 } // namespace
 
-WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& request,
-                        std::uint64_t base) {
-    namespace th = tiles::host;
+WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadRequest& request,
+                            std::uint64_t base) {
     WorkloadResult result;
     result.vf = vf;
-    const th::GemmSpec& g = request.gemm;
     const HostDriver::ArrayView view = driver.array_view(vf);
-    th::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
+    const th::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
     result.visible_columns = view.columns;
     th::Workload w;
+    th::ControlCode code;
     try {
-        w = th::build_gemm(g, shape);
-    } catch (const th::BuildError& e) {
+        w = build(request.spec, shape);
+        const auto elf = th::assemble_workload(w);
+        code = th::load_control_elf(elf.data(), elf.size());
+    } catch (const std::exception& e) {
         result.error = e.what();
         return result;
     }
@@ -38,86 +55,69 @@ WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& 
     result.plan = w.plan;
     result.useful_ops = w.useful_ops;
     result.columns = w.columns_used;
-
-    // Inputs, dense, seeded.
-    std::mt19937 rng(request.seed);
-    const std::size_t mk = std::size_t{g.m} * g.k;
-    const std::size_t kn = std::size_t{g.k} * g.n;
-    std::vector<std::int8_t> a8(mk), b8(kn);
-    std::vector<std::uint16_t> a16(mk), b16(kn);
-    if (g.type == th::GemmType::int8_int32) {
-        for (auto& v : a8) {
-            v = static_cast<std::int8_t>(rng());
-        }
-        for (auto& v : b8) {
-            v = static_cast<std::int8_t>(rng());
-        }
-    } else {
-        std::uniform_real_distribution<float> d(-2.0f, 2.0f);
-        for (auto& v : a16) {
-            v = th::float_to_bf16(d(rng));
-        }
-        for (auto& v : b16) {
-            v = th::float_to_bf16(d(rng));
-        }
+    for (const th::ControlCode::Uc& uc : code.ucs) {
+        result.pages += uc.pages;
     }
+    const th::WorkloadData data = th::make_workload_data(w, request.seed);
 
-    // Host memory: queue, command word, trace, arguments, control code, buffers.
+    // Host memory: queue, command BO (+ trace record), argument words, instruction buffer,
+    // then the kernel's buffers.
     SparseMemory& mem = driver.host().memory();
     std::uint64_t at = base;
     QueueHandle queue = open_queue(driver, vf, view.columns * view.core_rows, at);
-    at += std::uint64_t{8} * 4096;
-    const std::uint64_t command_word = at;
-    const std::uint32_t header = hq::kStateNew | (hq::kStartDpu << hq::kOpcodeShift) |
-                                 (std::uint32_t{sizeof(hq::StartDpu) / 4} << hq::kCountShift);
-    mem.write(command_word, &header, 4);
-    const std::uint64_t trace = at + 64;
+    at = align_up(at + hq::QueueLayout::bytes(queue.layout.capacity), 4096);
+    const std::uint64_t command_bo = at;
+    const std::uint64_t trace = at + 2048;
     at += 4096;
-    const std::uint64_t args = at;
+    const std::uint64_t arguments = at;
     at += 4096;
-    const std::uint64_t code = at;
-    mem.write(code, w.control_code.data(), w.control_code.size());
-    if (request.start_dpu) {
-        hq::StartDpu dpu{};
-        dpu.dtrace_buffer = trace;
-        dpu.instruction_buffer = code;
-        dpu.instruction_size = static_cast<std::uint32_t>(w.control_code.size());
-        mem.write(command_word + 4, &dpu, sizeof dpu);
-    }
-    at = align_up(at + w.control_code.size(), 4096);
+    const std::uint64_t instructions = at;
+    at = align_up(at + code.image.size(), 4096);
     std::vector<std::uint64_t> addresses;
-    for (const th::HostBuffer& b : w.buffers) {
+    for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         addresses.push_back(at);
-        std::vector<std::uint8_t> bytes(b.bytes(), 0);
-        if (b.name == "A") {
-            bytes = th::pack(b, g.type == th::GemmType::int8_int32
-                                    ? static_cast<const void*>(a8.data())
-                                    : static_cast<const void*>(a16.data()));
-        } else if (b.name == "B") {
-            bytes = th::pack(b, g.type == th::GemmType::int8_int32
-                                    ? static_cast<const void*>(b8.data())
-                                    : static_cast<const void*>(b16.data()));
-        }
+        std::vector<std::uint8_t> bytes = data.inputs[i];
+        bytes.resize(w.buffers[i].bytes(), 0);
         mem.write(at, bytes.data(), bytes.size());
         at = align_up(at + bytes.size(), 4096);
     }
-    mem.write(args, addresses.data(), addresses.size() * 8);
+    std::vector<std::uint8_t> image;
+    try {
+        image = request.device_patch ? code.image : th::patched_image(code, addresses);
+    } catch (const std::exception& e) {
+        result.error = e.what();
+        return result;
+    }
+    mem.write(instructions, image.data(), image.size());
+    mem.write(arguments, addresses.data(), addresses.size() * 8);
 
-    Command c;
-    c.control_code = request.start_dpu ? 0 : code;
-    c.arguments = args;
-    c.argument_count = static_cast<std::uint32_t>(addresses.size());
-    c.completion_signal = command_word;
-    c.trace = trace;
+    hq::StartDpu dpu;
+    for (const th::ControlCode::Uc& uc : code.ucs) {
+        hq::DpuData d{};
+        d.dtrace_buffer = dpu.dpu.empty() ? trace : 0;
+        d.instruction_buffer = instructions + uc.offset;
+        d.instruction_size = static_cast<std::uint32_t>(uc.size);
+        d.uc_index = static_cast<std::uint16_t>(uc.index);
+        dpu.dpu.push_back(d);
+    }
+    const std::vector<std::uint32_t> words = hq::encode_start_dpu(dpu);
+    mem.write(command_bo, words.data(), words.size() * 4);
+    hq::Command command = hq::command_from_start_dpu(dpu, command_bo);
+    if (request.device_patch) {
+        for (hq::UcCommand& uc : command.ucs) {
+            uc.args = arguments;
+            uc.args_len = static_cast<std::uint32_t>(addresses.size() * 8);
+        }
+    }
     result.submitted = sc_core::sc_time_stamp();
-    const std::uint64_t seq = submit(driver, queue, c);
+    const std::uint64_t seq = submit(driver, queue, command);
     if (!wait_for(driver, queue, seq, sc_core::sc_time(10, sc_core::SC_SEC))) {
         result.error = "the command did not complete within 10 s of simulated time";
         return result;
     }
     result.completed_at = sc_core::sc_time_stamp();
     std::uint32_t state = 0;
-    mem.read(command_word, &state, 4);
+    mem.read(command_bo, &state, 4);
     hq::TraceRecord record{};
     mem.read(trace, &record, sizeof record);
     if (record.magic == hq::kTraceMagic) {
@@ -127,45 +127,22 @@ WorkloadResult run_gemm(HostDriver& driver, unsigned vf, const WorkloadRequest& 
     }
     driver.destroy_context(queue.context);
     if ((state & hq::kStateMask) != hq::kStateCompleted) {
-        result.error = "the command ended in state " + std::to_string(state & hq::kStateMask);
+        result.error =
+            std::string("the command ended in state ") + hq::ert_state_name(state & hq::kStateMask);
         return result;
     }
     result.completed = true;
-
-    // The output against the reference.
-    const th::HostBuffer* out = nullptr;
-    std::uint64_t out_address = 0;
+    result.verified = true;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
-        if (w.buffers[i].role == th::BufferRole::output) {
-            out = &w.buffers[i];
-            out_address = addresses[i];
+        if (w.buffers[i].role != th::BufferRole::output) {
+            continue;
         }
-    }
-    if (out == nullptr) {
-        result.error = "the workload has no output buffer";
-        return result;
-    }
-    std::vector<std::uint8_t> device(out->bytes());
-    mem.read(out_address, device.data(), device.size());
-    const std::vector<std::uint8_t> dense = th::unpack(*out, device.data());
-    if (g.type == th::GemmType::int8_int32) {
-        const auto expected = th::gemm_i8_reference(a8, b8, g.m, g.k, g.n);
-        result.verified = std::memcmp(dense.data(), expected.data(), expected.size() * 4) == 0;
-        if (!result.verified) {
-            result.error = "the result differs from the CPU reference";
-        }
-    } else {
-        std::vector<double> exact, bound;
-        th::gemm_bf16_exact(a16, b16, g.m, g.k, g.n, exact, bound);
-        result.verified = true;
-        for (std::size_t i = 0; i < exact.size(); ++i) {
-            float v = 0;
-            std::memcpy(&v, dense.data() + 4 * i, 4);
-            if (std::fabs(static_cast<double>(v) - exact[i]) > bound[i] + 1e-30) {
-                result.verified = false;
-                result.error = "element " + std::to_string(i) + " is outside the fp32 bound";
-                break;
-            }
+        std::vector<std::uint8_t> device(w.buffers[i].bytes());
+        mem.read(addresses[i], device.data(), device.size());
+        const std::string problem = th::check_output(w, data, i, device.data());
+        if (!problem.empty()) {
+            result.verified = false;
+            result.error = problem;
         }
     }
     return result;

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the guest: BUILD_DIR/guest/vmlinuz (Debian's 7.3.4 kernel) and
 # BUILD_DIR/guest/initramfs.cpio.gz (busybox, lspci/setpci, the amdxdna/vfio/pci-pf-stub modules,
-# the emulated NPU firmware, EXTRA_DIR's programs, and an /init that runs /aie4sim/payload.sh).
+# the emulated NPU firmware, Debian's XRT 2.25 with its own C library (merged-usr root),
+# EXTRA_DIR's programs, WORKLOAD_DIR's workloads, and an /init that runs /aie4sim/payload.sh).
 # Rebuilt only when an input changed. See docs/guest-image.md.
 #
-# Usage: scripts/guest/build-image.sh BUILD_DIR [EXTRA_DIR]
-#   EXTRA_DIR: every file in it goes to /opt/aie4sim/bin in the guest (static test programs).
+# Usage: scripts/guest/build-image.sh BUILD_DIR [EXTRA_DIR [WORKLOAD_DIR]]
+#   EXTRA_DIR: every file in it goes to /opt/aie4sim/bin in the guest (the guest programs).
+#   WORKLOAD_DIR: every file in it goes to /opt/aie4sim/workloads (ELFs and layout files).
 # Env: AIE4SIM_GUEST_EXTRA_MODULES  more module names to include (with their dependencies)
 set -euo pipefail
 
@@ -13,12 +15,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
 source "$here/../lib/common.sh"
 
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then die "usage: $0 BUILD_DIR [EXTRA_DIR]"; fi
+if [ $# -lt 1 ] || [ $# -gt 3 ]; then die "usage: $0 BUILD_DIR [EXTRA_DIR [WORKLOAD_DIR]]"; fi
 build=$(absolute_dir "$1")
 extra=
-if [ $# -eq 2 ] && [ -n "$2" ]; then
+if [ $# -ge 2 ] && [ -n "$2" ]; then
     [ -d "$2" ] || die "EXTRA_DIR '$2' is not a folder"
     extra=$(cd "$2" && pwd)
+fi
+workloads=
+if [ $# -eq 3 ] && [ -n "$3" ]; then
+    [ -d "$3" ] || die "WORKLOAD_DIR '$3' is not a folder"
+    workloads=$(cd "$3" && pwd)
 fi
 t_start=$(now)
 
@@ -31,7 +38,7 @@ modules=(amdxdna pci-pf-stub vfio vfio-pci vfio_pci_core vfio_iommu_type1 irqbyp
 read -ra extra_modules <<<"${AIE4SIM_GUEST_EXTRA_MODULES:-}"
 modules+=(${extra_modules[@]+"${extra_modules[@]}"})
 
-for t in busybox cpio gzip xz modinfo depmod ldd sha256sum flock; do
+for t in busybox cpio gzip xz modinfo depmod ldd sha256sum flock dpkg-deb strip; do
     command -v "$t" >/dev/null || die "'$t' not found: run scripts/setup-host.sh (busybox-static cpio kmod xz-utils)"
 done
 busybox=$(command -v busybox)
@@ -42,6 +49,7 @@ setpci=$(command -v setpci 2>/dev/null || echo /usr/bin/setpci)
 pci_ids=/usr/share/misc/pci.ids  # optional
 
 "$here/fetch-kernel.sh" "$build"
+"$here/../xrt/fetch-xrt.sh" "$build"
 kroot=$build/deps/linux-7.3.4
 kmod=$kroot/usr/lib/modules/$kver
 
@@ -58,14 +66,18 @@ mapfile -t libs < <( { libs_of "$lspci"; libs_of "$setpci"; } | sort -u)
 
 # ---- did any input change? ----------------------------------------------------------------------
 fingerprint() {
-    sha256sum "$here/build-image.sh" "$here/make-firmware.sh"
-    cat "$build/deps/linux-7.3.4.stamp"
+    sha256sum "$here/build-image.sh" "$here/make-firmware.sh" "$here/install-xrt.sh"
+    cat "$build/deps/linux-7.3.4.stamp" "$build/deps/xrt-2.25.closure"
     echo "modules: ${modules[*]}"
     stat -L -c '%n %s %Y' "$busybox" "$lspci" "$setpci" "${libs[@]}"
     [ -f "$pci_ids" ] && stat -L -c '%n %s %Y' "$pci_ids"
     if [ -n "$extra" ]; then
         echo "extra: $extra"
         (cd "$extra" && find -L . -maxdepth 1 -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
+    fi
+    if [ -n "$workloads" ]; then
+        echo "workloads: $workloads"
+        (cd "$workloads" && find -L . -maxdepth 1 -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
     fi
 }
 inputs=$(fingerprint | sha256sum | cut -d' ' -f1)
@@ -78,7 +90,11 @@ msg "building the guest image in $out"
 tmp=$(mktemp -d "$out/.build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,etc,proc,sys,dev,tmp,run,root,mnt,aie4sim,opt/aie4sim/bin}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc,proc,sys,dev,tmp,run,root,mnt,aie4sim,opt/aie4sim/bin}
+# merged-usr, as Debian 13 (whose C library and XRT the guest runs) expects: /lib and /lib64 are
+# links into /usr, so the ELF interpreter /lib64/ld-linux-x86-64.so.2 is the closure's.
+ln -s usr/lib "$root/lib"
+ln -s usr/lib64 "$root/lib64"
 chmod 1777 "$root/tmp"
 
 # ---- busybox and its applets --------------------------------------------------------------------
@@ -100,6 +116,9 @@ if [ -f "$pci_ids" ]; then
     mkdir -p "$root/usr/share/misc"
     cp -L "$pci_ids" "$root/usr/share/misc/pci.ids"
 fi
+
+# ---- AMD's user space: XRT 2.25 and its closure, over the libraries above (newer, same sonames) -
+"$here/install-xrt.sh" "$build" "$root"
 
 # ---- kernel modules: the closure of $modules, decompressed, with depmod's indexes --------------
 declare -A modpath=()  # module name (with '_') -> path relative to $kmod
@@ -152,9 +171,19 @@ if [ -n "$extra" ]; then
     while IFS= read -r -d '' f; do
         cp -L "$extra/$f" "$root/opt/aie4sim/bin/"
         chmod a+rx "$root/opt/aie4sim/bin/${f##*/}"
+        # Debug information stays in the build tree's copy (for gdb there), out of the image.
+        if [ "$(head -c 4 "$root/opt/aie4sim/bin/${f##*/}" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+            strip --strip-debug "$root/opt/aie4sim/bin/${f##*/}" || die "strip --strip-debug $f failed"
+        fi
         n=$((n + 1))
     done < <(cd "$extra" && find -L . -maxdepth 1 -type f -print0)
     msg "programs from $extra: $n file(s) in /opt/aie4sim/bin"
+fi
+if [ -n "$workloads" ]; then
+    mkdir -p "$root/opt/aie4sim/workloads"
+    find -L "$workloads" -maxdepth 1 -type f -exec cp -L {} "$root/opt/aie4sim/workloads/" \;
+    chmod -R a+rX "$root/opt/aie4sim/workloads"
+    msg "workloads from $workloads: $(find "$root/opt/aie4sim/workloads" -type f | wc -l) file(s) in /opt/aie4sim/workloads"
 fi
 
 # ---- /etc and /init -----------------------------------------------------------------------------

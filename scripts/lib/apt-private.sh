@@ -4,6 +4,7 @@
 # key are read from the machine's own sources at run time, so no host name lives in the project.
 #
 # Usage: source this file, then:  apt_private_init DIR ; apt_private <apt-get args...>
+#        apt_private_closure OUT [-t SUITE] [--assume-installed PKG]... PKG[=VERSION]...
 set -euo pipefail
 
 apt_private_system_sources() {
@@ -58,4 +59,39 @@ apt_private() {
     apt-get -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$dir/sources" \
         -o Dir::State::Lists="$dir/lists" -o Dir::Cache::Archives="$dir/cache/archives" \
         -o APT::Sandbox::User=root "$@"
+}
+
+# apt_private_closure OUT [-t SUITE] [--assume-installed PKG]... PKG[=VERSION]...
+# Resolves the dependency closure of PKGs as apt's own solver would install them on an empty
+# system (no recommends), and writes it to OUT, one NAME=VERSION a line, sorted. Nothing is
+# installed or downloaded: the solver runs in simulation against an empty dpkg status file.
+# A package named with --assume-installed is taken as present (a stand-in in that status file
+# satisfies any dependency on it), so it and everything only it needs stay out of the closure.
+apt_private_closure() {
+    local out=$1 dir=${APT_PRIVATE_DIR:?apt_private_init first} status sim
+    shift
+    local args=() standins=()
+    while [ $# -gt 0 ]; do
+        case $1 in
+            -t) args+=(-t "$2"); shift 2 ;;
+            --assume-installed) standins+=("$2"); shift 2 ;;
+            *) args+=("$1"); shift ;;
+        esac
+    done
+    status=$(mktemp "$dir/status.XXXXXX")
+    local p
+    for p in ${standins[@]+"${standins[@]}"}; do
+        printf 'Package: %s\nStatus: install ok installed\nPriority: optional\nVersion: 0~stand-in\nArchitecture: all\nMulti-Arch: foreign\nDescription: stand-in (assumed installed)\n\n' "$p" >> "$status"
+    done
+    if ! sim=$(apt_private -o Dir::State::status="$status" -o Debug::NoLocking=1 \
+                  --no-install-recommends -s install "${args[@]}" 2>&1); then
+        rm -f "$status"
+        echo "$sim" >&2
+        echo "aie4sim: apt could not resolve the dependencies of: ${args[*]}" >&2
+        return 1
+    fi
+    rm -f "$status"
+    # "Inst NAME (VERSION SUITE [ARCH])" for every package the solver would unpack.
+    awk '$1 == "Inst" { v = $3; sub(/^\(/, "", v); print $2 "=" v }' <<<"$sim" | LC_ALL=C sort > "$out"
+    [ -s "$out" ] || { echo "aie4sim: apt resolved nothing for: ${args[*]}" >&2; return 1; }
 }

@@ -4,6 +4,9 @@
 #
 # Usage: scripts/qemu/fetch-source.sh BUILD_DIR
 # Env:   AIE4SIM_QEMU_SRC_PKG  source package to fetch (default: qemu; e.g. qemu=1:7.2+dfsg-7+deb12u18)
+#        AIE4SIM_CACHE_DIR     the download cache (default: BUILD_DIR/deps/downloads); the source
+#                              package goes to its qemu-src/ folder, and a cached one is used
+#                              without asking the registry.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -26,26 +29,37 @@ for t in apt-get dpkg-source xz; do
     command -v "$t" >/dev/null || die "'$t' not found: run scripts/setup-host.sh (needs dpkg-dev, xz-utils)"
 done
 
-# shellcheck source-path=SCRIPTDIR source=../lib/apt-private.sh
-source "$here/../lib/apt-private.sh"
-msg "preparing the private apt configuration in $deps/apt"
-apt_private_init "$deps/apt" || die "apt update with the private configuration failed (network? see above)"
-
 # Download into a cache folder (kept: a second unpack needs no network), unpack into a temp dir.
-dl=$deps/downloads/qemu-src
+dl=${AIE4SIM_CACHE_DIR:-$deps/downloads}/qemu-src
 mkdir -p "$dl"
-msg "downloading the source package '$pkg' (about 24 MB)"
-(cd "$dl" && apt_private -o Dir::Cache="$APT_PRIVATE_DIR/cache" source --download-only -qq "$pkg") \
-    || die "apt-get source $pkg failed (is the deb-src stanza reachable? see above)"
-# shellcheck disable=SC2012 # Debian file names, no odd characters
-dsc=$(ls -t "$dl"/qemu_*.dsc 2>/dev/null | head -n1)
-[ -n "$dsc" ] || die "no qemu_*.dsc downloaded into $dl"
+# The .dsc of the wanted version: any cached one for plain "qemu", else the pinned one.
+wanted_dsc() {
+    local version=${pkg#qemu}
+    version=${version#=}
+    version=${version#*:} # file names carry no epoch
+    # shellcheck disable=SC2012 # Debian file names, no odd characters
+    ls -v "$dl"/qemu_"${version}"*.dsc 2>/dev/null | tail -n1 || true # none cached: empty
+}
+dsc=$(wanted_dsc)
+if [ -n "$dsc" ]; then
+    msg "using the cached source package $(basename "$dsc") (no download)"
+else
+    # shellcheck source-path=SCRIPTDIR source=../lib/apt-private.sh
+    source "$here/../lib/apt-private.sh"
+    msg "preparing the private apt configuration in $deps/apt"
+    apt_private_init "$deps/apt" || die "apt update with the private configuration failed (network? see above)"
+    msg "downloading the source package '$pkg' (about 24 MB)"
+    (cd "$dl" && apt_private -o Dir::Cache="$APT_PRIVATE_DIR/cache" source --download-only -qq "$pkg") \
+        || die "apt-get source $pkg failed (is the deb-src stanza reachable? see above)"
+    dsc=$(wanted_dsc)
+    [ -n "$dsc" ] || die "no qemu_*.dsc downloaded into $dl"
+fi
 
 tmp=$(mktemp -d "$deps/qemu-src.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 msg "unpacking $(basename "$dsc") (applies Debian's patches)"
 dpkg-source -x "$dsc" "$tmp/src" >"$tmp/unpack.log" 2>&1 \
-    || { cat "$tmp/unpack.log" >&2; die "dpkg-source -x $dsc failed"; }
+    || { cat "$tmp/unpack.log" >&2; rm -f "$dsc"; die "dpkg-source -x $dsc failed: its .dsc is removed from the cache, run again to download it anew"; }
 if [ ! -x "$tmp/src/configure" ] || [ ! -f "$tmp/src/VERSION" ]; then
     die "unpacked tree has no configure/VERSION"
 fi

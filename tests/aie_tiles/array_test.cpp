@@ -3,7 +3,7 @@
 // configuration parsing and memory footprint.
 
 #include "aie_tiles/array_config.h"
-#include "aie_tiles/control_code_runner.h"
+#include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/host/workload.h"
 #include "common/config_node.h"
 #include "tests/aie_tiles/support/tile_regs.h"
@@ -143,7 +143,7 @@ TEST_CASE("a workload after a failed run and a reset: the device layer's recover
     // The host refuses reads of B: the run fails with a device error.
     b.host.add_error_window(buffer_address(1), buffer_address(1) + 0x1000);
     auto run = run_workload(b, w, {as_bytes(a), as_bytes(bm), {}});
-    CHECK(run.result.status == ControlCodeStatus::device_error);
+    CHECK(run.result.status == cert::Status::device_error);
     CHECK(run.result.error.find("host read") != std::string::npos);
     CHECK(b.array->active_error_count(0) + b.array->active_error_count(1) +
               b.array->active_error_count(2) >
@@ -240,22 +240,38 @@ TEST_CASE("a column reset in the middle of a GEMM: no crash, the array recovers"
     ArrayBench b;
     std::vector<std::int8_t> a(std::size_t{96} * 80, 1), bm(std::size_t{80} * 100, 1);
     host::BuildOptions opt;
-    opt.timeout_cycles = 200000;
     opt.max_tile_m = 8; // many units: the reset lands mid-stream
     const auto w =
         host::build_gemm({96, 80, 100, host::GemmType::int8_int32}, host::PartitionShape{}, opt);
-    ControlCodeResult first;
     std::vector<std::uint64_t> args{buffer_address(0), buffer_address(1), buffer_address(2)};
     b.host.write(args[0], a.data(), a.size());
     b.host.write(args[1], bm.data(), bm.size());
+    const auto elf = host::assemble_workload(w);
+    const auto code = host::load_control_elf(elf.data(), elf.size());
+    const auto image = host::patched_image(code, args);
+    b.host.write(kInstructionAddress, image.data(), image.size());
+    std::vector<cert::UcTask> tasks;
+    for (const auto& uc : code.ucs) {
+        tasks.push_back({uc.index, kInstructionAddress + uc.offset, {}});
+    }
+    cert::RunOptions options;
+    options.wait_timeout = b.array->context().cycles(200000);
+    cert::RunResult first;
     b.run([&] {
         sc_core::sc_spawn([&] {
-            ControlCodeRunner runner(*b.array);
-            first = runner.run(w.control_code, args, 0, 3);
+            cert::CertRunner runner(*b.array);
+            first = runner.run(
+                tasks, 0, 3,
+                [&b](std::uint64_t addr, void* data, std::size_t n) {
+                    b.host.read(addr, data, n);
+                    return true;
+                },
+                options);
         });
-        sc_core::wait(b.array->context().cycles(3000));
+        sc_core::wait(b.array->context().cycles(6000));
         b.array->reset_columns(0, 3); // DMA, locks, cores, streams all busy now
     });
+    INFO(first.error);
     CHECK_FALSE(first.ok());
     // Same workload again on the reset partition: correct.
     const auto run = run_workload(b, w, {as_bytes(a), as_bytes(bm), {}});

@@ -125,8 +125,15 @@ std::uint32_t get_word(ArrayBench& b, const LoopbackCase& lc, std::uint64_t addr
 // MM2S with `src_bd` -> S2MM with `dst_bd` in the same tile through the tile's own switch.
 void loopback(ArrayBench& b, TileRegs& r, const LoopbackCase& lc, const BufferDescriptor& src,
               const BufferDescriptor& dst, std::uint32_t expected_tasks) {
-    r.bd(0, lc.row, DmaDir::mm2s, 0, 1, src);
-    r.bd(0, lc.row, DmaDir::s2mm, 0, 2, dst);
+    // Shim BDs address host memory through the AIE's DDR window.
+    BufferDescriptor s = src;
+    BufferDescriptor d = dst;
+    if (lc.host) {
+        s.address = b.aie(s.address);
+        d.address = b.aie(d.address);
+    }
+    r.bd(0, lc.row, DmaDir::mm2s, 0, 1, s);
+    r.bd(0, lc.row, DmaDir::s2mm, 0, 2, d);
     r.push(0, lc.row, DmaDir::s2mm, 0, 2, 1, true);
     r.push(0, lc.row, DmaDir::mm2s, 0, 1, 1, false);
     REQUIRE(wait_tasks(b, 0, lc.row, DmaDir::s2mm, 0, expected_tasks));
@@ -405,21 +412,23 @@ TEST_CASE("host bus errors halt the shim channel, tagged with the column owner",
     b.array->set_column_owner(2, 0xABCD);
     b.run([&] {
         r.connect(2, 0, dma(0), dma(0));
-        r.bd(2, 0, DmaDir::mm2s, 0, 0, linear_bd(0x5000'0F00, 0x200)); // crosses into the window
-        r.bd(2, 0, DmaDir::s2mm, 0, 1, linear_bd(0x6000'0000, 0x200));
+        // crosses into the window
+        r.bd(2, 0, DmaDir::mm2s, 0, 0, linear_bd(b.aie(0x5000'0F00), 0x200));
+        r.bd(2, 0, DmaDir::s2mm, 0, 1, linear_bd(b.aie(0x6000'0000), 0x200));
         r.push(2, 0, DmaDir::s2mm, 0, 1, 1, true);
         r.push(2, 0, DmaDir::mm2s, 0, 0, 1, true);
         sc_core::wait(b.array->context().cycles(2000));
         const std::uint32_t st = r.status(2, 0, DmaDir::mm2s, 0);
         CHECK((st & regs::kStatusStateMask) == 2);
         CHECK((st >> regs::kStatusErrorShift) == static_cast<std::uint32_t>(DmaError::host_access));
-        CHECK(r.channel(2, 0, DmaDir::mm2s, 0, regs::kChannelErrorInfo) == 0x5000'0F00u);
+        CHECK(r.channel(2, 0, DmaDir::mm2s, 0, regs::kChannelErrorInfo) ==
+              static_cast<std::uint32_t>(b.aie(0x5000'0F00)));
         REQUIRE(b.array->active_error_count(2) == 1);
         CHECK(b.array->errors(2).back().message.find("host read") != std::string::npos);
         CHECK(b.array->active_error_count(0) == 0);
         // A write into the window fails the same way on the S2MM side.
-        r.bd(2, 0, DmaDir::mm2s, 1, 2, linear_bd(0x7000'0000, 0x40));
-        r.bd(2, 0, DmaDir::s2mm, 1, 3, linear_bd(0x5000'0000, 0x40));
+        r.bd(2, 0, DmaDir::mm2s, 1, 2, linear_bd(b.aie(0x7000'0000), 0x40));
+        r.bd(2, 0, DmaDir::s2mm, 1, 3, linear_bd(b.aie(0x5000'0000), 0x40));
         r.connect(2, 0, dma(1), dma(1));
         r.push(2, 0, DmaDir::s2mm, 1, 3);
         r.push(2, 0, DmaDir::mm2s, 1, 2);
@@ -428,4 +437,34 @@ TEST_CASE("host bus errors halt the shim channel, tagged with the column owner",
               static_cast<std::uint32_t>(DmaError::host_access));
     });
     CHECK(b.host.tags_seen == std::set<std::uint32_t>{0xABCD});
+}
+
+TEST_CASE("the shim sees host memory through the DDR window at aie.host_address_offset", "[dma]") {
+    tiles::ArrayConfig config;
+    config.host_address_offset = 0x8000'0000; // XRT's get_ddr_aie_addr_offset()
+    ArrayBench b(config);
+    TileRegs r(*b.array);
+    b.host.write(0x1000, std::vector<std::uint32_t>{1, 2, 3, 4}.data(), 16);
+    b.run([&] {
+        r.connect(1, 0, dma(0), dma(0));
+        r.bd(1, 0, DmaDir::mm2s, 0, 0, linear_bd(0x8000'1000, 16));
+        r.bd(1, 0, DmaDir::s2mm, 0, 1, linear_bd(0x8000'2000, 16));
+        r.push(1, 0, DmaDir::s2mm, 0, 1, 1, true);
+        r.push(1, 0, DmaDir::mm2s, 0, 0, 1, true);
+        sc_core::wait(b.array->context().cycles(2000));
+        CHECK(b.array->tokens_available(1, 0, DmaDir::s2mm, 0) == 1);
+        // Below the window: a host access error, nothing reaches the host bus.
+        r.bd(1, 0, DmaDir::mm2s, 1, 2, linear_bd(0x7FFF'FFF0, 16));
+        r.connect(1, 0, dma(1), dma(1));
+        r.push(1, 0, DmaDir::mm2s, 1, 2, 1, true);
+        sc_core::wait(b.array->context().cycles(2000));
+        CHECK((r.status(1, 0, DmaDir::mm2s, 1) >> regs::kStatusErrorShift) ==
+              static_cast<std::uint32_t>(DmaError::host_access));
+        REQUIRE(b.array->active_error_count(1) == 1);
+        CHECK(b.array->errors(1).back().message.find("below the host memory window") !=
+              std::string::npos);
+    });
+    std::vector<std::uint32_t> got(4);
+    b.host.read(0x2000, got.data(), 16);
+    CHECK(got == std::vector<std::uint32_t>{1, 2, 3, 4});
 }

@@ -269,7 +269,7 @@ TEST_CASE("back-pressure: a slow receiver paces the sender", "[stream][timing]")
         r.connect(0, 0, north(0), dma(0));
         fill(b, 0, 1, 0, bytes, 9);
         r.bd(0, 1, DmaDir::mm2s, 0, 0, linear_bd(0, bytes));
-        r.bd(0, 0, DmaDir::s2mm, 0, 0, linear_bd(0x9'0000'0000ull, bytes));
+        r.bd(0, 0, DmaDir::s2mm, 0, 0, linear_bd(b.aie(0x9'0000'0000ull), bytes));
         const std::uint64_t t0 = b.now_cycles();
         r.push(0, 1, DmaDir::mm2s, 0, 0, 1, true);
         // No receiver yet: the sender fills the path's FIFOs and stalls.

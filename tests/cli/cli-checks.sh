@@ -53,6 +53,52 @@ bad-options)
     expect_status 2 "$tool" run --vfs 9
     grep -q -- '--vfs' "$work/err" || fail "--vfs not named"
     expect_status 2 "$tool" nonsense
+    # Files for the guest are checked before anything starts.
+    expect_status 2 "$tool" guest --file "$work/missing.elf" --exec true
+    grep -q 'no file .*missing.elf' "$work/err" || fail "--file: a missing file not named"
+    echo x >"$work/x.elf"
+    expect_status 2 "$tool" guest --file "$work/x.elf:sub/x.elf" --exec true
+    grep -q 'NAME must be a plain file name' "$work/err" || fail "--file: a bad NAME not refused"
+    expect_status 2 "$tool" demo --via nothing
+    grep -q -- '--via xrt|uapi' "$work/err" || fail "--via not named"
+    ;;
+gemm-limits)
+    # Dimensions near 2^32 once overflowed the builder's plan (SIGFPE): each one is refused up
+    # front, and the message says which limit.
+    for g in 4294967295x1x1 1x1x4294967295 65536x1x65536; do
+        expect_status 2 "$tool" run --gemm "$g"
+        grep -q 'above the builder.s limit of 4294967296 bytes' "$work/err" || fail "$g: limit not named"
+    done
+    expect_status 2 "$tool" run --gemm 1x4096x1
+    grep -q 'K = 4096 is above the limit of 4095' "$work/err" || fail "K limit not named"
+    expect_status 2 "$tool" run --gemm 1x1x8388608:bf16
+    grep -q 'blocks of C, above the limit' "$work/err" || fail "block limit not named"
+    expect_status 2 "$tool" run --gemm -1x1x1
+    expect_status 2 "$tool" run --gemm 4294967296x1x1
+    grep -q 'outside 1..4294967295' "$work/err" || fail "2^32 not refused by range"
+    expect_status 2 "$tool" demo --gemm 4294967295x1x1
+    grep -q "A (M x K) would take" "$work/err" || fail "demo: limit not named before boot"
+    workload=$(dirname "$tool")/../aie_tiles/aie4sim-workload
+    expect_status 1 "$workload" gemm --m 4294967295 --k 1 --n 1
+    grep -q 'A (M x K) would take' "$work/err" || fail "aie4sim-workload: limit not named"
+    ;;
+run-any-valid-config)
+    # Every configuration the validator accepts runs: a wider array (the host model takes its
+    # partition from the configuration) and the most VFs a bus allows.
+    echo '{"aie":{"columns":8}}' >"$work/wide.json"
+    expect_status 0 "$tool" run --config "$work/wide.json"
+    [ "$(grep -cE '^[0-9]+ +verified ' "$work/out")" = 4 ] || fail "8 columns: expected 4 verified VFs"
+    echo '{"sriov":{"total_vfs":255}}' >"$work/many.json"
+    expect_status 0 "$tool" run --config "$work/many.json" --gemm 64x64x64
+    [ "$(grep -cE '^[0-9]+ +verified ' "$work/out")" = 255 ] || fail "255 VFs: expected 255 verified"
+    ! grep -q 'uncaught exception' "$work/out" "$work/err" || fail "SystemC exception escaped"
+    ;;
+bad-paths)
+    expect_status 2 "$tool" run --json "$work/no-such-folder/report.json"
+    grep -q 'does not exist' "$work/err" || fail "--json into a missing folder not refused"
+    [ ! -e "$work/no-such-folder" ] || fail "folder appeared"
+    expect_status 2 "$tool" run --config "$work"
+    grep -q 'is a folder, not a JSON file' "$work/err" || fail "a folder as --config misreported"
     ;;
 *)
     fail "unknown case $case_name"

@@ -158,7 +158,51 @@ TEST_CASE("a peer that vanishes ends the model's run with a failure, not a hang"
     });
     const int status = model.serve();
     client.join();
+    // Not 1: the launcher reads this status as "QEMU ended first" and blames QEMU, not the model.
+    CHECK(status == cosim::kExitPeerLost);
+}
+
+TEST_CASE("a request of a type the model does not know gets MALFORMED, and serving goes on",
+          "[cosim][bridge]") {
+    ModelUnderTest model;
+    std::optional<std::uint16_t> unknown_status;
+    bool still_served = false;
+    std::thread client([&] {
+        FakeQemu q(model.client_fd);
+        if (!q.hello()) {
+            return;
+        }
+        cosim::Message future = cosim::make_empty(static_cast<a4s_type>(A4S_TYPE_LIMIT + 7));
+        if (auto r = q.call(std::move(future))) {
+            unknown_status = static_cast<std::uint16_t>(r->header.status);
+        }
+        still_served = q.cfg_read(0, 0).value_or(0) == 0x17F21022u;
+        q.link->say_goodbye("done");
+    });
+    const int status = model.serve();
+    client.join();
+    CHECK(unknown_status == std::optional<std::uint16_t>(A4S_E_MALFORMED));
+    CHECK(still_served);
+    CHECK(status == 0);
+}
+
+TEST_CASE("a peer in the wrong role is told so, not that its version differs", "[cosim][bridge]") {
+    ModelUnderTest model;
+    std::string reason;
+    std::thread client([&] {
+        FakeQemu q(model.client_fd);
+        a4s_hello h{};
+        h.major = A4S_PROTOCOL_MAJOR;
+        h.minor = A4S_PROTOCOL_MINOR;
+        h.role = A4S_ROLE_MODEL; // a second model, say
+        q.call(cosim::make_request(A4S_HELLO, 0, h));
+        reason = q.link->closed_reason();
+    });
+    const int status = model.serve();
+    client.join();
     CHECK(status == 1);
+    CHECK(reason.find("role") != std::string::npos);
+    CHECK(reason.find("protocol") == std::string::npos);
 }
 
 TEST_CASE("a peer that speaks another protocol version is refused", "[cosim][bridge]") {

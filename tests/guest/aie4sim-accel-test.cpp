@@ -1,19 +1,28 @@
 // aie4sim-accel-test: the driver's user-space interface on one VF, through Debian's 7.3.4
-// UAPI (drm/amdxdna_accel.h): open /dev/accel/accelN, query the AIE metadata and check it
-// against what the device is configured with, create buffer objects and a hardware context
-// with a user-mode queue, map and ring its doorbell, destroy everything.
+// UAPI (drm/amdxdna_accel.h), without XRT: open /dev/accel/accelN, query the AIE metadata and
+// check it against what the device is configured with, create buffer objects and a hardware
+// context with a user-mode queue, map and ring its doorbell, destroy everything.
 //
 //   aie4sim-accel-test BDF [--cols N] [--rows N] [--core-rows N] [--mem-rows N]
 //                          [--contexts N]
-//   aie4sim-accel-test BDF gemm M K N [--type int8|bf16] [--seed S] [--repeat R]
+//   aie4sim-accel-test BDF gemm M K N [--type int8|bf16] [--seed S] [--repeat R] [--elf FILE]
+//                          [--device-patch]
 //        builds the GEMM for the VF's array (aie_tiles/host, the same builder as the model's
-//        tools), submits it R times through the context's user-mode queue and doorbell, waits
-//        with DRM_IOCTL_AMDXDNA_WAIT_CMD, checks the command state and the result against the
-//        CPU reference, and prints the simulated time the device reports.
-#include "aie_tiles/host/reference.h"
+//        tools), takes its control-code ELF from FILE or assembles it with aiebu-asm
+//        ($AIE4SIM_AIEBU_ASM, else /usr/bin/aiebu-asm), loads it and patches the buffers'
+//        addresses in as XRT does (or, with --device-patch, passes them as the argument list for
+//        the uCs' APPLY_OFFSET_57), submits it R times as XRT's shim would (START_DPU command
+//        BO, queue 1.0 packet, doorbell), waits with DRM_IOCTL_AMDXDNA_WAIT_CMD, checks the
+//        command state and the result against the CPU reference, and prints the simulated time
+//        the device reports.
+#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/workload.h"
-#include "models/host_queue.h"
+#include "aie_tiles/host/workload_data.h"
+#include "models/queue/ert_command.h"
+#include "models/queue/host_queue.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdint>
@@ -87,6 +96,12 @@ Bo create_bo(int fd, std::size_t size, std::uint32_t type) {
     return bo;
 }
 
+// The queue as XRT allocates it: header, packets and indirect blocks in one BO.
+constexpr std::uint32_t kQueueSlots = 32;
+std::size_t queue_bytes() {
+    return (aie4sim::hq::QueueLayout::bytes(kQueueSlots) + 4095) & ~std::size_t{4095};
+}
+
 void destroy_bo(int fd, Bo& bo) {
     munmap(bo.cpu, bo.size);
     drm_gem_close close_bo{};
@@ -94,7 +109,7 @@ void destroy_bo(int fd, Bo& bo) {
     ioctl(fd, DRM_IOCTL_GEM_CLOSE, &close_bo);
 }
 
-using QueueHeader = aie4sim::models::hq::Header;
+namespace hq = aie4sim::hq;
 
 } // namespace
 namespace {
@@ -168,20 +183,16 @@ int main(int argc, char** argv) {
     // All contexts live at once: each must get its own handle and doorbell page.
     struct Context {
         Bo queue;
-        Bo packets;
         std::uint32_t handle = 0;
         std::uint32_t doorbell = 0;
     };
     std::vector<Context> live;
     for (unsigned c = 0; c < contexts; ++c) {
         Context ctx;
-        ctx.queue = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
-        ctx.packets = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
-        auto* header = static_cast<QueueHeader*>(ctx.queue.cpu);
+        ctx.queue = create_bo(fd, queue_bytes(), AMDXDNA_BO_CMD);
         std::memset(ctx.queue.cpu, 0, ctx.queue.size);
-        header->major = 1;
-        header->capacity = 32;
-        header->data_address = ctx.packets.device_address;
+        const hq::Header header = hq::make_header({ctx.queue.device_address, kQueueSlots});
+        std::memcpy(ctx.queue.cpu, &header, sizeof header);
 
         amdxdna_qos_info qos{};
         qos.priority = 0x200;
@@ -225,7 +236,6 @@ int main(int argc, char** argv) {
         if (ioctl(fd, DRM_IOCTL_AMDXDNA_DESTROY_HWCTX, &destroy) != 0) {
             fail("DESTROY_HWCTX");
         }
-        destroy_bo(fd, ctx.packets);
         destroy_bo(fd, ctx.queue);
     }
     close(fd);
@@ -236,7 +246,6 @@ int main(int argc, char** argv) {
 namespace {
 
 namespace th = aie4sim::tiles::host;
-namespace hq = aie4sim::models::hq;
 
 double now_ms() {
     timespec ts{};
@@ -248,16 +257,37 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
               char** argv) {
     if (argc < 6) {
         std::fprintf(stderr, "usage: aie4sim-accel-test BDF gemm M K N [--type int8|bf16] "
-                             "[--seed S] [--repeat R]\n");
+                             "[--seed S] [--repeat R] [--elf FILE] [--device-patch]\n");
         return 2;
     }
     th::GemmSpec g;
-    g.m = static_cast<std::uint32_t>(std::strtoul(argv[3], nullptr, 0));
-    g.k = static_cast<std::uint32_t>(std::strtoul(argv[4], nullptr, 0));
-    g.n = static_cast<std::uint32_t>(std::strtoul(argv[5], nullptr, 0));
+    std::uint32_t* dims[] = {&g.m, &g.k, &g.n};
+    for (int i = 0; i < 3; ++i) {
+        // Digits only, within 32 bits: strtoul would wrap "-1" and truncate 2^32 to 0.
+        const char* text = argv[3 + i];
+        char* end = nullptr;
+        errno = 0;
+        const unsigned long long v = std::strtoull(text, &end, 10);
+        if (*text < '0' || *text > '9' || *end != '\0' || errno != 0 || v == 0 ||
+            v > 0xFFFFFFFFull) {
+            std::fprintf(stderr, "gemm: %c = %s is not a number in 1..4294967295\n", "MKN"[i],
+                         text);
+            return 2;
+        }
+        *dims[i] = static_cast<std::uint32_t>(v);
+    }
     unsigned seed = 1, repeat = 1;
-    for (int i = 6; i + 1 < argc; i += 2) {
+    std::string elf_path;
+    bool device_patch = false;
+    for (int i = 6; i < argc; ++i) {
         const std::string k = argv[i];
+        if (k == "--device-patch") {
+            device_patch = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            break;
+        }
         if (k == "--type") {
             g.type = std::string(argv[i + 1]) == "bf16" ? th::GemmType::bf16_fp32
                                                         : th::GemmType::int8_int32;
@@ -265,75 +295,75 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
             seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
         } else if (k == "--repeat") {
             repeat = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
+        } else if (k == "--elf") {
+            elf_path = argv[i + 1];
         }
+        ++i;
     }
     const char* type = g.type == th::GemmType::int8_int32 ? "int8" : "bf16";
     // The array this VF sees, from the driver's metadata query.
     th::PartitionShape shape{meta.cols, meta.core.row_count, meta.mem.row_count};
     th::Workload w;
+    th::ControlCode code;
     try {
         w = th::build_gemm(g, shape);
+        std::vector<std::uint8_t> elf;
+        if (elf_path.empty()) {
+            elf = th::assemble_workload(w);
+        } else {
+            FILE* f = std::fopen(elf_path.c_str(), "rb");
+            if (f == nullptr) {
+                fail("cannot open " + elf_path);
+            }
+            std::uint8_t buffer[65536];
+            for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, f)) > 0;) {
+                elf.insert(elf.end(), buffer, buffer + n);
+            }
+            std::fclose(f);
+        }
+        code = th::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "aie4sim-accel-test: cannot build the GEMM: %s\n", e.what());
         return 1;
     }
-    std::printf("%s: %s on %u columns (%s)\n", bdf.c_str(), w.op.c_str(), w.columns_used,
-                w.plan.c_str());
+    std::printf("%s: %s on %u columns (%s); control code: %zu uC(s), %zu bytes\n", bdf.c_str(),
+                w.op.c_str(), w.columns_used, w.plan.c_str(), code.ucs.size(), code.image.size());
+    const th::WorkloadData data = th::make_workload_data(w, seed);
 
-    // Inputs: dense, seeded (the same generator on every run).
-    std::srand(seed);
-    const std::size_t mk = std::size_t{g.m} * g.k, kn = std::size_t{g.k} * g.n;
-    std::vector<std::int8_t> a8(mk), b8(kn);
-    std::vector<std::uint16_t> a16(mk), b16(kn);
-    for (std::size_t i = 0; i < mk; ++i) {
-        a8[i] = static_cast<std::int8_t>(std::rand());
-        a16[i] = th::float_to_bf16(static_cast<float>(std::rand() % 2001 - 1000) / 500.0f);
-    }
-    for (std::size_t i = 0; i < kn; ++i) {
-        b8[i] = static_cast<std::int8_t>(std::rand());
-        b16[i] = th::float_to_bf16(static_cast<float>(std::rand() % 2001 - 1000) / 500.0f);
-    }
-
-    // Buffer objects: queue, packets, command, arguments, control code, the GEMM's buffers.
-    Bo queue = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
-    Bo packets = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
+    // Buffer objects as XRT makes them: the queue, the instruction buffer and the command BO
+    // (AMDXDNA_BO_CMD), the argument list and the kernel's buffers (AMDXDNA_BO_SHARE).
+    Bo queue = create_bo(fd, queue_bytes(), AMDXDNA_BO_CMD);
     Bo command = create_bo(fd, 4096, AMDXDNA_BO_CMD);
     Bo args = create_bo(fd, 4096, AMDXDNA_BO_SHARE);
-    Bo code = create_bo(fd, (w.control_code.size() + 4095) & ~std::size_t{4095}, AMDXDNA_BO_SHARE);
-    std::memcpy(code.cpu, w.control_code.data(), w.control_code.size());
+    Bo instructions =
+        create_bo(fd, (code.image.size() + 4095) & ~std::size_t{4095}, AMDXDNA_BO_CMD);
     std::vector<Bo> buffers;
-    std::size_t out_index = 0;
+    std::vector<std::uint64_t> addresses;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
-        const th::HostBuffer& b = w.buffers[i];
         buffers.push_back(
-            create_bo(fd, (b.bytes() + 4095) & ~std::uint64_t{4095}, AMDXDNA_BO_SHARE));
-        std::vector<std::uint8_t> bytes(b.bytes(), 0);
-        const bool int8 = g.type == th::GemmType::int8_int32;
-        if (b.name == "A") {
-            bytes = th::pack(b, int8 ? static_cast<const void*>(a8.data())
-                                     : static_cast<const void*>(a16.data()));
-        } else if (b.name == "B") {
-            bytes = th::pack(b, int8 ? static_cast<const void*>(b8.data())
-                                     : static_cast<const void*>(b16.data()));
-        }
-        if (b.role == th::BufferRole::output) {
-            out_index = i;
-        }
-        std::memcpy(buffers.back().cpu, bytes.data(), bytes.size());
+            create_bo(fd, (w.buffers[i].bytes() + 4095) & ~std::uint64_t{4095}, AMDXDNA_BO_SHARE));
+        addresses.push_back(buffers.back().device_address);
         static_cast<std::uint64_t*>(args.cpu)[i] = buffers.back().device_address;
     }
-    auto* header = static_cast<QueueHeader*>(queue.cpu);
-    std::memset(queue.cpu, 0, 4096);
-    header->major = 1;
-    header->capacity = 32;
-    header->data_address = packets.device_address;
+    try {
+        const auto image = device_patch ? code.image : th::patched_image(code, addresses);
+        std::memcpy(instructions.cpu, image.data(), image.size());
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "aie4sim-accel-test: %s\n", e.what());
+        return 1;
+    }
+    const hq::QueueLayout layout{queue.device_address, kQueueSlots};
+    std::memset(queue.cpu, 0, queue.size);
+    const hq::Header fresh = hq::make_header(layout);
+    std::memcpy(queue.cpu, &fresh, sizeof fresh);
+    auto* header = static_cast<volatile hq::Header*>(queue.cpu);
 
     amdxdna_qos_info qos{};
     qos.priority = 0x200;
     amdxdna_drm_create_hwctx create{};
     create.qos_p = reinterpret_cast<std::uintptr_t>(&qos);
     create.umq_bo = queue.handle;
-    create.num_tiles = meta.cols * meta.core.row_count;
+    create.num_tiles = std::max(1u, code.partition_columns) * meta.core.row_count;
     if (ioctl(fd, DRM_IOCTL_AMDXDNA_CREATE_HWCTX, &create) != 0) {
         fail("CREATE_HWCTX");
     }
@@ -344,32 +374,46 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         fail("mmap of the doorbell");
     }
 
+    // The START_DPU command: one ert_dpu_data per uC, the trace record in the first.
+    hq::StartDpu dpu;
+    const std::uint64_t trace_address = command.device_address + 2048;
+    for (const th::ControlCode::Uc& uc : code.ucs) {
+        hq::DpuData d{};
+        d.dtrace_buffer = dpu.dpu.empty() ? trace_address : 0;
+        d.instruction_buffer = instructions.device_address + uc.offset;
+        d.instruction_size = static_cast<std::uint32_t>(uc.size);
+        d.uc_index = static_cast<std::uint16_t>(uc.index);
+        dpu.dpu.push_back(d);
+    }
+    const std::vector<std::uint32_t> command_words = hq::encode_start_dpu(dpu);
+    hq::Command submission = hq::command_from_start_dpu(dpu, command.device_address);
+    if (device_patch) {
+        for (hq::UcCommand& uc : submission.ucs) {
+            uc.args = args.device_address;
+            uc.args_len = static_cast<std::uint32_t>(8 * w.buffers.size());
+        }
+    }
     auto* word = static_cast<volatile std::uint32_t*>(command.cpu);
     auto* trace =
-        reinterpret_cast<volatile hq::TraceRecord*>(static_cast<std::uint8_t*>(command.cpu) + 64);
-    const std::uint64_t trace_address = command.device_address + 64;
+        reinterpret_cast<volatile hq::TraceRecord*>(static_cast<std::uint8_t*>(command.cpu) + 2048);
     double total_us = 0;
     std::uint64_t total_cycles = 0;
     const double wall_start = now_ms();
     for (unsigned r = 0; r < repeat; ++r) {
-        *word = hq::kStateNew | (hq::kStartDpu << hq::kOpcodeShift);
+        for (std::size_t i = 0; i < w.buffers.size(); ++i) {
+            std::memset(buffers[i].cpu, 0, buffers[i].size);
+            std::memcpy(buffers[i].cpu, data.inputs[i].data(), data.inputs[i].size());
+        }
+        std::memcpy(command.cpu, command_words.data(), command_words.size() * 4);
         const std::uint64_t seq = header->write_index;
-        hq::Packet p{};
-        p.opcode = hq::kExecBuf;
-        p.count = 24;
-        p.completion_signal = command.device_address;
-        p.control_code_addr_low = static_cast<std::uint32_t>(code.device_address);
-        p.control_code_addr_high = static_cast<std::uint32_t>(code.device_address >> 32);
-        p.args_len = static_cast<std::uint16_t>(8 * w.buffers.size());
-        p.args_addr_low = static_cast<std::uint32_t>(args.device_address);
-        p.args_addr_high = static_cast<std::uint32_t>(args.device_address >> 32);
-        p.dtrace_buf_addr_low = static_cast<std::uint32_t>(trace_address);
-        p.dtrace_buf_addr_high = static_cast<std::uint16_t>(trace_address >> 32);
-        std::memcpy(static_cast<std::uint8_t*>(packets.cpu) + (seq % 32) * sizeof p, &p, sizeof p);
+        for (const hq::MemoryWrite& m : hq::encode_command(layout, seq, submission)) {
+            std::memcpy(static_cast<std::uint8_t*>(queue.cpu) + (m.address - queue.device_address),
+                        m.bytes.data(), m.bytes.size());
+        }
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
         header->write_index = seq + 1;
         __atomic_thread_fence(__ATOMIC_SEQ_CST);
-        doorbell[(create.umq_doorbell & 0xFFFu) / 4] = static_cast<std::uint32_t>(seq + 1);
+        doorbell[(create.umq_doorbell & 0xFFFu) / 4] = 0;
         amdxdna_drm_wait_cmd wait{};
         wait.hwctx = create.handle;
         wait.timeout = 120000;
@@ -379,7 +423,8 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         }
         if ((*word & hq::kStateMask) != hq::kStateCompleted) {
             errno = 0;
-            fail("the command ended in state " + std::to_string(*word & hq::kStateMask));
+            fail(std::string("the command ended in state ") +
+                 hq::ert_state_name(*word & hq::kStateMask));
         }
         if (trace->magic == hq::kTraceMagic) {
             total_us += (trace->end_ns - trace->start_ns) / 1e3;
@@ -389,21 +434,16 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     const double wall_ms = now_ms() - wall_start;
 
     // The result against the CPU reference.
-    const th::HostBuffer& out = w.buffers[out_index];
-    const std::vector<std::uint8_t> dense =
-        th::unpack(out, static_cast<const std::uint8_t*>(buffers[out_index].cpu));
-    bool verified = true;
-    if (g.type == th::GemmType::int8_int32) {
-        const auto expected = th::gemm_i8_reference(a8, b8, g.m, g.k, g.n);
-        verified = std::memcmp(dense.data(), expected.data(), expected.size() * 4) == 0;
-    } else {
-        std::vector<double> exact, bound;
-        th::gemm_bf16_exact(a16, b16, g.m, g.k, g.n, exact, bound);
-        for (std::size_t i = 0; i < exact.size() && verified; ++i) {
-            float v = 0;
-            std::memcpy(&v, dense.data() + 4 * i, 4);
-            verified = std::fabs(static_cast<double>(v) - exact[i]) <= bound[i] + 1e-30;
+    std::string problem;
+    for (std::size_t i = 0; i < w.buffers.size() && problem.empty(); ++i) {
+        if (w.buffers[i].role == th::BufferRole::output) {
+            problem =
+                th::check_output(w, data, i, static_cast<const std::uint8_t*>(buffers[i].cpu));
         }
+    }
+    const bool verified = problem.empty();
+    if (!verified) {
+        std::fprintf(stderr, "aie4sim-accel-test: %s\n", problem.c_str());
     }
     const double per_us = repeat != 0 ? total_us / repeat : 0;
     const double tops = per_us > 0 ? w.useful_ops / (per_us * 1e-6) / 1e12 : 0;
@@ -422,7 +462,7 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     for (Bo& b : buffers) {
         destroy_bo(fd, b);
     }
-    for (Bo* b : {&code, &args, &command, &packets, &queue}) {
+    for (Bo* b : {&instructions, &args, &command, &queue}) {
         destroy_bo(fd, *b);
     }
     return verified ? 0 : 1;

@@ -12,14 +12,23 @@ trap 'rm -rf "$work"' EXIT
 # Helpers every guest script may use.
 cat "$here/guest-lib.sh" "$here/$name.guest.sh" > "$work/payload.sh"
 
+# The model's log levels: the test's own --log if it gives one, else this default.
+log=(--log "info,sriov=debug,bridge=info")
+for arg in "$@"; do [ "$arg" != --log ] || log=(); done
 set +e
 "$exe" guest --script "$work/payload.sh" --model-log "$work/model.log" \
-    --log "info,sriov=debug,bridge=info" --timeout 600 "$@"
+    "${log[@]}" --timeout 600 "$@" 2>"$work/launcher.err"
 status=$?
 set -e
+cat "$work/launcher.err" >&2
 if [ "$status" -ne 0 ]; then
     echo "FAIL: $name: the guest part exited with status $status"
     echo "--- end of the model log:"; tail -n 30 "$work/model.log"
+    exit 1
+fi
+# The guest's status alone would hide a model that crashed once the guest was done.
+if grep -q 'note: the model .* after the guest finished' "$work/launcher.err"; then
+    echo "FAIL: $name: the model ended abnormally after the guest finished"
     exit 1
 fi
 if [ -x "$here/$name.check.sh" ]; then

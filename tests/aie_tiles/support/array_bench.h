@@ -59,6 +59,11 @@ public:
         CHECK(completed);
     }
 
+    // The address a shim BD uses for host bus address `host` (aie.host_address_offset).
+    [[nodiscard]] std::uint64_t aie(std::uint64_t bus_address) const {
+        return bus_address + array->config().host_address_offset;
+    }
+
     [[nodiscard]] std::uint64_t cycles(const sc_core::sc_time& t) const {
         return array->context().to_cycles(t);
     }
