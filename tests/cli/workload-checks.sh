@@ -54,7 +54,7 @@ disassemble)
     ;;
 refused)
     expect_status 1 "$tool" gemm --m 4 --k 5000 --n 4
-    grep -q 'K above 4095' "$work/err" || fail "K limit not named"
+    grep -q 'K = 5000 is above the limit of 4095' "$work/err" || fail "K limit not named"
     expect_status 1 "$tool" copy --bytes 0
     grep -q 'copy: 1 byte to 1 GiB' "$work/err" || fail "copy size not named"
     AIE4SIM_AIEBU_ASM=/nonexistent/aiebu-asm expect_status 1 "$tool" copy --bytes 64 --out "$work/c"
