@@ -179,7 +179,7 @@ TEST_CASE("a futex sleep times out when nothing comes, and reports no message", 
     auto region = SharedRegion::create(256u << 10);
     a4s_waiter w = waiter_for_model(*region, 0, 0);
     const auto start = std::chrono::steady_clock::now();
-    CHECK(a4s_wait_futex(&w, 20 * 1000 * kUs) == 0);
+    CHECK(a4s_wait_futex(&w, 20LL * 1000 * kUs) == 0);
     CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(15));
     CHECK(region->model_presence()->stats.sleeps == 0);
     CHECK(region->to_model()->consumer_sleeping == A4S_AWAKE);
