@@ -69,10 +69,10 @@ ProcessSample sample_process(pid_t pid) {
 // 2 * A4S_PRESENCE_SIZE bytes (SharedRegion::create), after two rings of 128 + 2^k bytes. A
 // protocol 1.0 model has no presence blocks: its region is just the two rings.
 bool has_presence(std::size_t size) {
-    if (size < 2 * A4S_PRESENCE_SIZE) {
+    if (size < std::size_t{2} * A4S_PRESENCE_SIZE) {
         return false;
     }
-    const std::size_t rings = size - 2 * A4S_PRESENCE_SIZE;
+    const std::size_t rings = size - std::size_t{2} * A4S_PRESENCE_SIZE;
     if (rings % 2 != 0 || rings / 2 <= A4S_RING_DATA_OFFSET) {
         return false;
     }
@@ -97,8 +97,8 @@ double ProcessSample::run_s() const {
 
 RunProbe::RunProbe(std::string marker) : marker_(std::move(marker)) {}
 
-RunProbe::RunProbe(std::vector<std::pair<std::string, pid_t>> processes) {
-    for (auto& [name, pid] : processes) {
+RunProbe::RunProbe(const std::vector<std::pair<std::string, pid_t>>& processes) {
+    for (const auto& [name, pid] : processes) {
         names_.push_back(name);
         pids_.push_back(pid);
     }
@@ -187,7 +187,7 @@ Snapshot RunProbe::take() {
         s.processes.push_back(sample_process(pid));
     }
     if (region_ != nullptr) {
-        const std::uint8_t* presence = region_ + region_size_ - 2 * A4S_PRESENCE_SIZE;
+        const std::uint8_t* presence = region_ + region_size_ - std::size_t{2} * A4S_PRESENCE_SIZE;
         a4s_presence q{};
         a4s_presence m{};
         std::memcpy(&q, presence, sizeof q);

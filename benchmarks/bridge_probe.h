@@ -53,7 +53,7 @@ public:
     // what they are: "model" (argv[1] is "model") or "qemu".
     explicit RunProbe(std::string marker);
     // Processes given by id (the stock bridge's two QEMUs), with their names.
-    RunProbe(std::vector<std::pair<std::string, pid_t>> processes);
+    RunProbe(const std::vector<std::pair<std::string, pid_t>>& processes);
     ~RunProbe();
     RunProbe(const RunProbe&) = delete;
     RunProbe& operator=(const RunProbe&) = delete;

@@ -156,8 +156,8 @@ std::optional<double> transport_mb_per_s(const PhaseFigures& f) {
     return bytes / static_cast<double>(f.model->dma.busy_ns) * 1000.0;
 }
 
-const char* kPathPhases[] = {"aie4sim_pf read",  "aie4sim_pf write", "aie4sim_vf read",
-                             "aie4sim_vf write", "dma-4k",           "dma-2m"};
+constexpr const char* kPathPhases[] = {"aie4sim_pf read",  "aie4sim_pf write", "aie4sim_vf read",
+                                       "aie4sim_vf write", "dma-4k",           "dma-2m"};
 
 struct DmaPhase {
     const char* key;

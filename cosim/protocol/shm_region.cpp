@@ -71,7 +71,8 @@ std::unique_ptr<SharedRegion> SharedRegion::map(int fd, const a4s_shm_offer& off
         offer.to_model_offset % 64 != 0 || offer.to_qemu_offset % 64 != 0 ||
         offer.presence_offset % 64 != 0 ||
         (offer.presence_offset != 0 &&
-         std::uint64_t{offer.presence_offset} + 2 * A4S_PRESENCE_SIZE > offer.region_size)) {
+         std::uint64_t{offer.presence_offset} + std::uint64_t{2} * A4S_PRESENCE_SIZE >
+             offer.region_size)) {
         close(fd);
         throw std::runtime_error("the shared memory offer does not describe a usable region");
     }

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
 #include <sys/socket.h>
+#include <utility>
 
 namespace aie4sim::testing {
 
@@ -23,7 +24,7 @@ struct ModelUnderTest {
     int model_fd = -1;
 
     explicit ModelUnderTest(cosim::BridgeOptions o = options())
-        : bridge("bridge", device.endpoint(), o) {
+        : bridge("bridge", device.endpoint(), std::move(o)) {
         int fds[2];
         REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
         model_fd = fds[0];
