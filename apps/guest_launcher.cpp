@@ -123,8 +123,12 @@ std::vector<std::string> qemu_arguments(const GuestOptions& o, const fs::path& s
     if (o.time != GuestTime::free) {
         device += ",quantum-ns=" + std::to_string(o.quantum_ns);
     }
-    std::vector<std::string> args =
-        headless_guest_arguments("q35", o.memory_mb, o.cpus, o.artifacts.kernel, initrd, append);
+    // Guest RAM in a shared memfd, so that the model's DMA reaches it without messages
+    // (docs/cosim-protocol.md, GUEST_RAM and DMA_MAP).
+    std::vector<std::string> args = headless_guest_arguments(
+        "q35,memory-backend=aie4sim-ram", o.memory_mb, o.cpus, o.artifacts.kernel, initrd, append);
+    args.insert(args.end(), {"-object", "memory-backend-memfd,id=aie4sim-ram,size=" +
+                                            std::to_string(o.memory_mb) + "M,share=on"});
     if (o.iommu) {
         // Before the PCI devices, so that they are behind it.
         args.insert(args.end(), {"-device", "intel-iommu"});

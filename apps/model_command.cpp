@@ -28,6 +28,9 @@ int model_command(const Arguments& args) {
     std::string log_file;
     unsigned spin_us = 0;
     trace::RecordingOptions recording;
+    unsigned spin_min_us = 0;
+    bool dma_direct = true;
+    bool spread = true;
     po::options_description options("aie4sim model: serve one QEMU over a socket");
     options.add_options()("help", "show this help")(
         "socket", po::value(&socket)->required(),
@@ -39,8 +42,15 @@ int model_command(const Arguments& args) {
         "with QEMU -icount)")("log", po::value(&log_spec)->default_value("info"),
                               "log level, with per-category overrides: info,sriov=debug")(
         "log-file", po::value(&log_file)->default_value(""), "write the log here (default stderr)")(
-        "spin-us", po::value(&spin_us)->default_value(300),
-        "microseconds to busy-poll for QEMU before sleeping");
+        "spin-us", po::value(&spin_us)->default_value(200),
+        "at most this many microseconds of busy-polling before sleeping; below it the budget "
+        "follows the wake-up cost measured on this host (0: never spin)")(
+        "spin-min-us", po::value(&spin_min_us)->default_value(2),
+        "the spin budget's floor (equal to --spin-us: a fixed budget)")(
+        "dma-direct", po::value(&dma_direct)->default_value(true),
+        "DMA straight into guest RAM when QEMU shares it (on/off; off: 64 KiB messages)")(
+        "spread", po::value(&spread)->default_value(true),
+        "move off QEMU's CPU when both end up on one and another CPU is allowed (on/off)");
     add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
@@ -68,7 +78,13 @@ int model_command(const Arguments& args) {
     bridge_options.listen = cosim::parse_listen_address(socket);
     bridge_options.mode =
         time_mode == "lockstep" ? cosim::TimeMode::lockstep : cosim::TimeMode::free;
-    bridge_options.idle_spin = std::chrono::microseconds(spin_us);
+    if (spin_min_us > spin_us) {
+        throw std::invalid_argument("--spin-min-us must not exceed --spin-us");
+    }
+    bridge_options.spin.cap = std::chrono::microseconds(spin_us);
+    bridge_options.spin.floor = std::chrono::microseconds(spin_min_us);
+    bridge_options.dma_direct = dma_direct;
+    bridge_options.spread = spread;
 
     models::Aie4Device device("aie4", config);
     // Free mode: latencies the driver waits for in real time are kept in real time as well.
@@ -91,7 +107,8 @@ int model_command(const Arguments& args) {
                 "served " << c.config_reads << " config reads, " << c.config_writes
                           << " config writes, " << c.mmio_reads << " MMIO reads, " << c.mmio_writes
                           << " MMIO writes, " << c.dma_reads << " DMA reads, " << c.dma_writes
-                          << " DMA writes (" << c.dma_bytes << " bytes), " << c.msis << " MSI-X");
+                          << " DMA writes (" << c.dma_bytes << " bytes, " << c.dma_direct_bytes
+                          << " straight into guest RAM), " << c.msis << " MSI-X");
     return status;
 }
 

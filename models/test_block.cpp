@@ -130,7 +130,10 @@ void TestBlock::engine() {
             finish();
             continue;
         }
-        std::vector<std::uint8_t> buffer(length);
+        // One buffer for every DMA: a fresh one would cost an allocation and, for large DMAs,
+        // the page faults of fresh memory each time.
+        std::vector<std::uint8_t>& buffer = buffer_;
+        buffer.resize(length);
         tlm::tlm_generic_payload t;
         t.set_address(address_);
         t.set_data_ptr(buffer.data());

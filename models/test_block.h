@@ -13,6 +13,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <vector>
 
 namespace aie4sim::models {
 
@@ -76,6 +77,7 @@ private:
     std::uint32_t checksum_ = 0;
     std::uint32_t count_ = 0;
     std::uint32_t time_ns_ = 0;
+    std::vector<std::uint8_t> buffer_; // the DMA engine's data, kept between DMAs
 };
 
 } // namespace aie4sim::models

@@ -150,7 +150,7 @@ int Bridge::run() {
 }
 
 bool Bridge::handshake() {
-    auto m = link_->wait(options_.connect_timeout, std::chrono::nanoseconds(0));
+    auto m = link_->wait(options_.connect_timeout);
     if (!m) {
         AIE4SIM_LOG(error, kLog,
                     "QEMU did not say HELLO: " << (link_->closed() ? link_->closed_reason()
@@ -183,7 +183,10 @@ bool Bridge::handshake() {
     ours.major = A4S_PROTOCOL_MAJOR;
     ours.minor = A4S_PROTOCOL_MINOR;
     ours.role = A4S_ROLE_MODEL;
-    ours.capabilities = A4S_CAP_LOCKSTEP | (link_->is_unix() ? A4S_CAP_SHM : 0);
+    ours.capabilities = A4S_CAP_LOCKSTEP;
+    if (link_->is_unix()) {
+        ours.capabilities |= A4S_CAP_SHM | (options_.dma_direct ? A4S_CAP_GUEST_RAM : 0);
+    }
     std::snprintf(ours.name, sizeof ours.name, "aie4sim model");
     Message r = make_reply_with(*m, ours);
     stamp(r);
@@ -202,18 +205,33 @@ bool Bridge::handshake() {
         AIE4SIM_LOG(info, kLog,
                     "shared-memory rings of " << (options_.ring_size >> 10) << " KiB offered");
     }
+    if ((ours.capabilities & theirs.capabilities & A4S_CAP_GUEST_RAM) != 0 &&
+        link_->shared_memory()) {
+        // QEMU sends GUEST_RAM right after it maps the rings: take it before anything else,
+        // so that the device's very first DMA already goes straight into guest RAM.
+        if (auto ram = link_->wait_socket_message(A4S_GUEST_RAM, options_.connect_timeout)) {
+            on_guest_ram(*ram);
+        } else {
+            AIE4SIM_LOG(warn, kLog,
+                        "QEMU offered its guest RAM but did not send it; DMA goes "
+                        "by messages");
+        }
+    }
     said_hello_ = true;
     return !link_->closed();
 }
 
 int Bridge::serve(std::unique_ptr<Link> link) {
     link_ = std::move(link);
+    link_->set_spin_limits(options_.spin);
+    link_->set_spread(options_.spread);
     if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) {
         sc_core::sc_start(sc_core::SC_ZERO_TIME);
     }
     if (!handshake()) {
         return 1;
     }
+    bool idle = false; // the last wait timed out
     for (;;) {
         if (!deferred_.empty()) {
             Message m = std::move(deferred_.front());
@@ -222,6 +240,7 @@ int Bridge::serve(std::unique_ptr<Link> link) {
             continue;
         }
         if (auto m = link_->poll()) {
+            idle = false;
             handle(*m);
             continue;
         }
@@ -232,11 +251,18 @@ int Bridge::serve(std::unique_ptr<Link> link) {
             continue;
         }
         if (options_.mode == TimeMode::free && sc_core::sc_pending_activity()) {
+            idle = false;
             advance_free();
             continue;
         }
-        if (auto m = link_->wait(idle_wait(), options_.idle_spin)) {
+        // After a second without anything, spinning again would only burn CPU. A shorter wait
+        // (a wall-clock alarm falls due) that times out says nothing about QEMU.
+        const std::chrono::nanoseconds wait = idle_wait();
+        if (auto m = link_->wait(wait, idle ? Link::Expect::nothing_soon : Link::Expect::soon)) {
+            idle = false;
             handle(*m);
+        } else if (wait >= std::chrono::seconds(1)) {
+            idle = true;
         }
     }
     const std::string& why = link_->closed_reason();
@@ -322,6 +348,9 @@ void Bridge::handle(Message& m) {
         return;
     case A4S_RESET:
         on_reset(m);
+        return;
+    case A4S_GUEST_RAM:
+        on_guest_ram(m);
         return;
     default:
         ++counters_.malformed;
@@ -506,6 +535,27 @@ void Bridge::on_reset(const Message& m) {
     reply(m, A4S_OK);
 }
 
+void Bridge::on_guest_ram(const Message& m) {
+    a4s_guest_ram head{};
+    const std::uint32_t count = m.read_as(head) ? head.count : 0;
+    std::vector<int> fds = link_->take_descriptors(count);
+    if (!options_.dma_direct) {
+        for (int fd : fds) {
+            ::close(fd);
+        }
+        return;
+    }
+    try {
+        guest_ram_ = GuestRam::map(m, fds);
+        AIE4SIM_LOG(info, kLog,
+                    "QEMU shares its guest RAM: " << guest_ram_->describe()
+                                                  << "; DMA goes straight into it");
+    } catch (const std::exception& e) {
+        ++counters_.malformed;
+        AIE4SIM_LOG(warn, kLog, "guest RAM not used (" << e.what() << "); DMA goes by messages");
+    }
+}
+
 std::optional<Message> Bridge::await_reply(std::uint32_t id) {
     const auto deadline = std::chrono::steady_clock::now() + options_.reply_timeout;
     while (!link_->closed()) {
@@ -515,9 +565,7 @@ std::optional<Message> Bridge::await_reply(std::uint32_t id) {
                          std::to_string(options_.reply_timeout.count()) + " s");
             break;
         }
-        // The model has nothing else to do while it waits: spin the whole time.
-        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left),
-                             std::chrono::milliseconds(2));
+        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left));
         if (!m) {
             continue;
         }
@@ -533,48 +581,144 @@ std::optional<Message> Bridge::await_reply(std::uint32_t id) {
     return std::nullopt;
 }
 
-bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
-    const bool write = trans.is_write();
-    const std::uint32_t flags =
-        trans.get_extension<pcie::TranslatedExtension>() != nullptr ? A4S_DMA_TRANSLATED : 0;
-    std::uint8_t* data = trans.get_data_ptr();
-    const std::uint64_t address = trans.get_address();
-    const std::uint32_t length = trans.get_data_length();
-    for (std::uint32_t done = 0; done < length;) {
-        const std::uint32_t chunk = std::min<std::uint32_t>(A4S_MAX_DMA_CHUNK, length - done);
+std::optional<Message> Bridge::call(Message m) {
+    m.header.id = next_id_++;
+    stamp(m);
+    const std::uint32_t id = m.header.id;
+    if (!link_->send(std::move(m))) {
+        return std::nullopt;
+    }
+    return await_reply(id);
+}
+
+bool Bridge::dma_by_messages(const DmaRequest& dr) {
+    for (std::uint32_t done = 0; done < dr.length;) {
+        const std::uint32_t chunk = std::min<std::uint32_t>(A4S_MAX_DMA_CHUNK, dr.length - done);
         a4s_dma req{};
-        req.address = address + done;
+        req.address = dr.address + done;
         req.size = chunk;
-        req.flags = flags;
-        Message m = write ? make_request(A4S_DMA_WRITE, static_cast<std::uint16_t>(function), req,
-                                         data + done, chunk)
-                          : make_request(A4S_DMA_READ, static_cast<std::uint16_t>(function), req);
-        m.header.id = next_id_++;
-        stamp(m);
-        const std::uint32_t id = m.header.id;
-        if (!link_->send(std::move(m))) {
-            return false;
-        }
-        auto r = await_reply(id);
+        req.flags = dr.flags;
+        const auto fn = static_cast<std::uint16_t>(dr.function);
+        auto r = call(dr.write ? make_request(A4S_DMA_WRITE, fn, req, dr.data + done, chunk)
+                               : make_request(A4S_DMA_READ, fn, req));
         if (!r || r->header.status != A4S_OK) {
             AIE4SIM_LOG(warn, kLog,
-                        function_name(function) << " DMA " << (write ? "write" : "read") << " at "
-                                                << Hex{req.address} << " failed: "
-                                                << (r ? status_name(r->header.status)
-                                                      : link_->closed_reason().c_str()));
+                        function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
+                                                   << " at " << Hex{req.address} << " failed: "
+                                                   << (r ? status_name(r->header.status)
+                                                         : link_->closed_reason().c_str()));
             return false;
         }
-        if (!write) {
+        if (!dr.write) {
             if (r->payload.size() != chunk) {
                 return false;
             }
-            std::memcpy(data + done, r->payload.data(), chunk);
+            std::memcpy(dr.data + done, r->payload.data(), chunk);
         }
+        a4s_stat_add(&link_->presence().dma.message_bytes, chunk);
         done += chunk;
     }
-    ++(write ? counters_.dma_writes : counters_.dma_reads);
-    counters_.dma_bytes += length;
     return true;
+}
+
+// QEMU translates the range as the function would reach it (IOMMU, permissions) into extents
+// of the guest RAM it shares; the model then copies. Extents that are not shared RAM, and a
+// reply that does not add up, go by messages instead: nothing QEMU sends is trusted.
+bool Bridge::dma_direct(const DmaRequest& dr) {
+    a4s_presence& me = link_->presence();
+    for (std::uint32_t done = 0; done < dr.length;) {
+        a4s_dma_map req{};
+        req.address = dr.address + done;
+        req.size = std::min<std::uint32_t>(A4S_MAX_DMA_MAP, dr.length - done);
+        req.flags = dr.flags | (dr.write ? A4S_DMA_MAP_WRITE : 0);
+        auto r = call(make_request(A4S_DMA_MAP, static_cast<std::uint16_t>(dr.function), req));
+        ++counters_.dma_maps;
+        a4s_stat_add(&me.dma.maps, 1);
+        if (!r || r->header.status != A4S_OK) {
+            AIE4SIM_LOG(warn, kLog,
+                        function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
+                                                   << " at " << Hex{req.address} << " failed: "
+                                                   << (r ? status_name(r->header.status)
+                                                         : link_->closed_reason().c_str()));
+            return false;
+        }
+        a4s_dma_map_reply head{};
+        (void)r->read_as(head); // check_header made sure the fixed part is there
+        const std::size_t room = (r->payload.size() - sizeof head) / sizeof(a4s_dma_extent);
+        std::vector<a4s_dma_extent> extents(std::min<std::size_t>(head.count, room));
+        std::uint64_t covered = 0;
+        for (std::size_t k = 0; k < extents.size(); ++k) {
+            (void)r->read_as(extents[k], sizeof head + k * sizeof(a4s_dma_extent));
+            covered += extents[k].length;
+        }
+        if (head.count > room || head.mapped == 0 || head.mapped > req.size ||
+            covered != head.mapped) {
+            ++counters_.malformed;
+            AIE4SIM_LOG(warn, kLog,
+                        "QEMU's DMA_MAP reply for " << Hex{req.address}
+                                                    << " does not add up; by messages instead");
+            DmaRequest rest = dr;
+            rest.address += done;
+            rest.data += done;
+            rest.length -= done;
+            return dma_by_messages(rest);
+        }
+        a4s_stat_add(&me.dma.extents, extents.size());
+        std::uint32_t at = done;
+        for (const a4s_dma_extent& e : extents) {
+            std::uint8_t* ram =
+                e.block == A4S_RAM_NONE ? nullptr : guest_ram_->at(e.block, e.offset, e.length);
+            if (ram == nullptr) {
+                if (e.block != A4S_RAM_NONE) {
+                    ++counters_.malformed;
+                    AIE4SIM_LOG(warn, kLog,
+                                "QEMU's DMA_MAP named guest RAM outside its blocks; "
+                                "by messages instead");
+                }
+                DmaRequest piece{dr.function,     dr.write,     dr.flags,
+                                 dr.address + at, dr.data + at, e.length};
+                if (!dma_by_messages(piece)) {
+                    return false;
+                }
+            } else {
+                if (dr.write) {
+                    std::memcpy(ram, dr.data + at, e.length);
+                } else {
+                    std::memcpy(dr.data + at, ram, e.length);
+                }
+                counters_.dma_direct_bytes += e.length;
+                a4s_stat_add(&me.dma.direct_bytes, e.length);
+            }
+            at += e.length;
+        }
+        done += static_cast<std::uint32_t>(head.mapped);
+    }
+    return true;
+}
+
+bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
+    const auto start = std::chrono::steady_clock::now();
+    DmaRequest dr{};
+    dr.function = function;
+    dr.write = trans.is_write();
+    dr.flags = trans.get_extension<pcie::TranslatedExtension>() != nullptr ? A4S_DMA_TRANSLATED : 0;
+    dr.address = trans.get_address();
+    dr.data = trans.get_data_ptr();
+    dr.length = trans.get_data_length();
+    // The data is in guest RAM before this returns: an MSI-X the device signals next goes
+    // through the ring after it (a release store), so it can never overtake the data.
+    const bool ok = guest_ram_ ? dma_direct(dr) : dma_by_messages(dr);
+    a4s_presence& me = link_->presence();
+    a4s_stat_add(&me.dma.requests, 1);
+    a4s_stat_add(&me.dma.busy_ns,
+                 static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                                std::chrono::steady_clock::now() - start)
+                                                .count()));
+    if (ok) {
+        ++(dr.write ? counters_.dma_writes : counters_.dma_reads);
+        counters_.dma_bytes += dr.length;
+    }
+    return ok;
 }
 
 void Bridge::host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {

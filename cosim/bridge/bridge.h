@@ -12,6 +12,7 @@
 
 #include "common/wall_clock_alarms.h"
 #include "cosim/bridge/listen_address.h"
+#include "cosim/protocol/guest_ram.h"
 #include "cosim/protocol/link.h"
 #include "sriov/endpoint.h"
 
@@ -36,9 +37,14 @@ struct BridgeOptions {
     ListenAddress listen;
     TimeMode mode = TimeMode::free;
     std::uint32_t ring_size = 1u << 20;
-    // How long the model busy-polls for QEMU's next message before sleeping on the socket:
-    // the price of a wake-up is tens of microseconds, of spinning a core.
-    std::chrono::microseconds idle_spin{300};
+    // Bounds of the time the model spins for QEMU's next message before it sleeps; within
+    // them the budget follows the wake-up cost measured on this host (aie4sim_wait.h).
+    Link::SpinLimits spin;
+    // Move off QEMU's CPU when the two end up sharing one (Link::set_spread).
+    bool spread = true;
+    // DMA straight into guest RAM when QEMU shares it (protocol 1.1): QEMU translates
+    // (DMA_MAP), the model copies. Off: every DMA goes by DMA_READ/DMA_WRITE messages.
+    bool dma_direct = true;
     std::chrono::seconds connect_timeout{60};
     std::chrono::seconds reply_timeout{60};
     // Free mode only: answers the device owes by wall-clock time (common/wall_clock_alarms.h),
@@ -54,6 +60,8 @@ struct BridgeCounters {
     std::uint64_t dma_reads = 0;
     std::uint64_t dma_writes = 0;
     std::uint64_t dma_bytes = 0;
+    std::uint64_t dma_direct_bytes = 0; // of dma_bytes, copied straight into/out of guest RAM
+    std::uint64_t dma_maps = 0;
     std::uint64_t msis = 0;
     std::uint64_t syncs = 0;
     std::uint64_t malformed = 0;
@@ -89,11 +97,23 @@ private:
     void on_layout(const Message& m);
     void on_sync(const Message& m);
     void on_reset(const Message& m);
+    void on_guest_ram(const Message& m);
     void advance_free();
     bool run_wall_alarms();
     std::chrono::nanoseconds idle_wait() const;
     std::optional<Message> await_reply(std::uint32_t id);
     bool dma(tlm::tlm_generic_payload& trans, unsigned function);
+    struct DmaRequest {
+        unsigned function;
+        bool write;
+        std::uint32_t flags; // A4S_DMA_*
+        std::uint64_t address;
+        std::uint8_t* data;
+        std::uint32_t length;
+    };
+    bool dma_by_messages(const DmaRequest& r);
+    bool dma_direct(const DmaRequest& r);
+    std::optional<Message> call(Message m);
     tlm::tlm_response_status access(tlm_utils::simple_initiator_socket<Bridge>& socket, bool write,
                                     std::uint64_t address, std::uint8_t* data, unsigned size);
     std::uint64_t now_ns() const;
@@ -102,6 +122,7 @@ private:
     sriov::Endpoint& endpoint_;
     BridgeOptions options_;
     std::unique_ptr<Link> link_;
+    std::unique_ptr<GuestRam> guest_ram_; // QEMU's RAM, when it shares it
     std::deque<Message> deferred_;
     BridgeCounters counters_;
     std::uint32_t next_id_ = 1;

@@ -9,10 +9,11 @@
  * Messages are stored whole and 8-byte aligned; one that does not fit before the end of the
  * data area is preceded by a padding marker and starts again at offset 0.
  *
- * Wake-ups: a consumer that finds the ring empty may spin, then sets `consumer_sleeping` and
- * blocks on the socket. A producer that sees the flag after publishing clears it and sends a
- * KICK message on the socket. Both sides use sequentially consistent accesses for the flag and
- * the re-check, so a message is never left unnoticed.
+ * Wake-ups (aie4sim_wait.h): a consumer that finds the ring empty may spin, then sets
+ * `consumer_sleeping` and blocks, on a futex on that word or on the socket. A producer that
+ * sees the flag after publishing clears it and wakes the consumer the way it sleeps. Both
+ * sides use sequentially consistent accesses for the flag and the re-check, so a message is
+ * never left unnoticed.
  *
  * Shared by the QEMU device (C) and the model (C++): plain C99 with GCC atomics.
  */
@@ -32,10 +33,18 @@
 struct a4s_ring_control {
     uint64_t tail; /* written by the producer */
     uint8_t producer_pad[56];
-    uint64_t head; /* written by the consumer */
-    uint32_t consumer_sleeping;
-    uint8_t consumer_pad[52];
+    uint64_t head;              /* written by the consumer */
+    uint32_t consumer_sleeping; /* A4S_AWAKE, A4S_SLEEP_SOCKET or A4S_SLEEP_FUTEX */
+    uint32_t waker_cpu;         /* the CPU the producer woke the consumer from */
+    uint64_t wake_ns;           /* the producer's clock when it last woke the consumer */
+    uint8_t consumer_pad[40];
 };
+
+#ifdef __cplusplus
+static_assert(sizeof(struct a4s_ring_control) == A4S_RING_DATA_OFFSET, "a4s_ring_control layout");
+#else
+_Static_assert(sizeof(struct a4s_ring_control) == A4S_RING_DATA_OFFSET, "a4s_ring_control layout");
+#endif
 
 static inline uint8_t* a4s_ring_data(struct a4s_ring_control* c) {
     return (uint8_t*)c + A4S_RING_DATA_OFFSET;
@@ -133,7 +142,8 @@ static inline int a4s_ring_empty(struct a4s_ring_control* c) {
            __atomic_load_n(&c->tail, __ATOMIC_SEQ_CST);
 }
 
-/* Consumer, before blocking: announce it, then re-check. Returns 1 if it may block. */
+/* Consumer, before blocking on the socket: announce it, then re-check. Returns 1 if it may
+ * block (a producer then sends a KICK; futex sleepers use aie4sim_wait.h). */
 static inline int a4s_ring_prepare_sleep(struct a4s_ring_control* c) {
     __atomic_store_n(&c->consumer_sleeping, 1u, __ATOMIC_SEQ_CST);
     if (!a4s_ring_empty(c)) {
@@ -145,16 +155,6 @@ static inline int a4s_ring_prepare_sleep(struct a4s_ring_control* c) {
 
 static inline void a4s_ring_awake(struct a4s_ring_control* c) {
     __atomic_store_n(&c->consumer_sleeping, 0u, __ATOMIC_SEQ_CST);
-}
-
-/* Producer, after pushing: 1 if the consumer sleeps and must be kicked (the flag is cleared). */
-static inline int a4s_ring_needs_kick(struct a4s_ring_control* c) {
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_SEQ_CST)) {
-        __atomic_store_n(&c->consumer_sleeping, 0u, __ATOMIC_SEQ_CST);
-        return 1;
-    }
-    return 0;
 }
 
 /* NOLINTEND */

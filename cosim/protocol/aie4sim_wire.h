@@ -17,7 +17,7 @@
 /* NOLINTBEGIN */
 
 #define A4S_PROTOCOL_MAJOR 1
-#define A4S_PROTOCOL_MINOR 0
+#define A4S_PROTOCOL_MINOR 1
 
 /* The largest message either side accepts (a DMA chunk of 64 KiB plus its header). */
 #define A4S_MAX_PAYLOAD (64u * 1024u + 64u)
@@ -39,7 +39,9 @@ enum a4s_type {
     A4S_KICK = 12,      /* socket only: "messages are waiting in your ring" (no payload) */
     A4S_SHM_OFFER = 13, /* model -> QEMU over a UNIX socket, with a memfd (SCM_RIGHTS) */
     A4S_GOODBYE = 14,   /* either way, posted: the sender is exiting, and why */
-    A4S_TYPE_LIMIT = 15
+    A4S_GUEST_RAM = 15, /* 1.1, QEMU -> model over a UNIX socket: guest RAM, memfds attached */
+    A4S_DMA_MAP = 16,   /* 1.1, model -> QEMU: where a DMA range lands in that RAM */
+    A4S_TYPE_LIMIT = 17
 };
 
 /* Header flags */
@@ -72,8 +74,9 @@ struct a4s_header {
 #define A4S_ROLE_MODEL 2u
 
 /* Capability bits (HELLO): a feature is used only when both sides offer it. */
-#define A4S_CAP_SHM 0x1u      /* rings in shared memory, handed over a UNIX socket */
-#define A4S_CAP_LOCKSTEP 0x2u /* blocking SYNC at every quantum (deterministic with icount) */
+#define A4S_CAP_SHM 0x1u       /* rings in shared memory, handed over a UNIX socket */
+#define A4S_CAP_LOCKSTEP 0x2u  /* blocking SYNC at every quantum (deterministic with icount) */
+#define A4S_CAP_GUEST_RAM 0x4u /* 1.1: QEMU shares guest RAM; the model translates, then copies */
 
 struct a4s_hello {
     uint16_t major;
@@ -192,8 +195,55 @@ struct a4s_shm_offer {
     uint32_t ring_size;       /* bytes of each ring's data area (a power of two) */
     uint32_t to_model_offset; /* struct a4s_ring_control of the QEMU -> model ring */
     uint32_t to_qemu_offset;  /* struct a4s_ring_control of the model -> QEMU ring */
+    uint32_t presence_offset; /* 1.1: two struct a4s_presence, QEMU's then the model's, each
+                                 A4S_PRESENCE_SIZE bytes (aie4sim_wait.h); 0 in 1.0 */
+} __attribute__((packed));
+
+/* GUEST_RAM (posted, sent once after SHM_OFFER when both sides offer A4S_CAP_GUEST_RAM): the
+ * guest RAM blocks QEMU shares, one descriptor per block in the same SCM_RIGHTS message, in
+ * block order. Block indexes in DMA_MAP replies refer to this list. */
+#define A4S_MAX_RAM_BLOCKS 8u
+
+struct a4s_guest_ram {
+    uint32_t count; /* blocks that follow, at most A4S_MAX_RAM_BLOCKS */
     uint32_t reserved;
 } __attribute__((packed));
+
+struct a4s_ram_block {
+    uint64_t size; /* bytes the model may map from offset 0 of the descriptor */
+    uint32_t flags;
+    uint32_t reserved;
+    char name[32]; /* QEMU's RAM block name, NUL-padded (for logs) */
+} __attribute__((packed));
+
+/* DMA_MAP: the model asks where `size` bytes at a function's bus address land, as the function
+ * would reach them (IOMMU translation, permissions). A failed translation (an IOMMU fault,
+ * nothing there) gets A4S_E_ABORT, and QEMU's IOMMU has recorded the fault as it would for any
+ * DMA. The reply may cover less than asked; the model asks again for the rest. */
+#define A4S_DMA_MAP_WRITE 0x2u /* flags: the model will write (else read) */
+#define A4S_MAX_DMA_MAP (16u << 20)
+#define A4S_RAM_NONE 0xFFFFFFFFu /* an extent that is not shared RAM: use DMA_READ/WRITE */
+
+struct a4s_dma_map {
+    uint64_t address; /* as in a4s_dma */
+    uint32_t size;    /* at most A4S_MAX_DMA_MAP */
+    uint32_t flags;   /* A4S_DMA_TRANSLATED, A4S_DMA_MAP_WRITE */
+} __attribute__((packed));
+
+struct a4s_dma_map_reply {
+    uint32_t count; /* extents that follow */
+    uint32_t reserved;
+    uint64_t mapped; /* bytes they cover, from the request's address on */
+} __attribute__((packed));
+
+struct a4s_dma_extent {
+    uint32_t block;  /* GUEST_RAM block index, or A4S_RAM_NONE */
+    uint32_t length; /* bytes */
+    uint64_t offset; /* in the block */
+} __attribute__((packed));
+
+#define A4S_MAX_DMA_EXTENTS                                                                        \
+    ((A4S_MAX_PAYLOAD - sizeof(struct a4s_dma_map_reply)) / sizeof(struct a4s_dma_extent))
 
 struct a4s_goodbye {
     char reason[120];

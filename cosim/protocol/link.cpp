@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,19 +13,52 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void cpu_relax() {
-    __builtin_ia32_pause();
-}
+// A futex sleeper looks at its socket this often: a peer that died cannot wake it.
+constexpr std::chrono::milliseconds kFutexSlice{50};
+// Descriptors one message may carry (SHM_OFFER: 1, GUEST_RAM: up to A4S_MAX_RAM_BLOCKS).
+constexpr std::size_t kMaxDescriptors = A4S_MAX_RAM_BLOCKS;
+// Moving off the peer's CPU costs a migration: not more often than this, so that a scheduler
+// that keeps pulling the two together (a busy host) is not fought at every message.
+constexpr std::chrono::milliseconds kMoveInterval{10};
+// With shared memory, the socket carries only wake-ups and goodbyes.
+constexpr std::chrono::milliseconds kSocketLookInterval{1};
 
 } // namespace
 
 Link::Link(Socket socket, Side side) : socket_(std::move(socket)), side_(side) {
     socket_.non_blocking(true);
+    local_self_.cpu = A4S_CPU_UNKNOWN;
+    local_peer_.cpu = A4S_CPU_UNKNOWN;
+    set_spin_limits(spin_limits_);
+}
+
+void Link::set_spin_limits(SpinLimits limits) {
+    spin_limits_ = limits;
+    waiter_.spin_min_ns = limits.floor.count();
+    waiter_.spin_max_ns = limits.cap.count();
+}
+
+void Link::attach_presence() {
+    waiter_.ring = inbound();
+    a4s_presence* qemu = region_->qemu_presence();
+    a4s_presence* model = region_->model_presence();
+    if (qemu != nullptr && model != nullptr) {
+        self_ = side_ == Side::model ? model : qemu;
+        peer_ = side_ == Side::model ? qemu : model;
+    }
+    self_->cpu = A4S_CPU_UNKNOWN;
+    __atomic_fetch_or(&self_->flags, A4S_PRESENCE_FUTEX, __ATOMIC_SEQ_CST);
+    waiter_.self = self_;
+    waiter_.peer = peer_;
+}
+
+bool Link::peer_wakes_futex() const {
+    return (__atomic_load_n(&peer_->flags, __ATOMIC_SEQ_CST) & A4S_PRESENCE_FUTEX) != 0;
 }
 
 Link::~Link() {
-    if (received_fd_ >= 0) {
-        ::close(received_fd_);
+    for (int fd : received_fds_) {
+        ::close(fd);
     }
 }
 
@@ -52,6 +84,10 @@ void Link::close(const std::string& reason) {
         closed_reason_ = reason;
         boost::system::error_code ec;
         socket_.shutdown(Socket::shutdown_both, ec);
+        if (region_) {
+            // A peer asleep on its futex looks at its socket now, not at its next timeout.
+            a4s_ring_wake_consumer(outbound());
+        }
     }
 }
 
@@ -62,7 +98,7 @@ void Link::say_goodbye(const std::string& reason) {
     }
 }
 
-bool Link::write_socket(const Message& m, int fd_to_pass) {
+bool Link::write_socket(const Message& m, const std::vector<int>& fds) {
     if (closed_) {
         return false;
     }
@@ -74,20 +110,24 @@ bool Link::write_socket(const Message& m, int fd_to_pass) {
         std::memcpy(bytes.data() + kHeaderSize, m.payload.data(), m.payload.size());
     }
     std::size_t sent = 0;
-    if (fd_to_pass >= 0) {
+    if (!fds.empty()) {
         // Descriptor passing (SCM_RIGHTS) is not something Asio offers: sendmsg by hand.
+        if (fds.size() > kMaxDescriptors) {
+            close("too many descriptors for one message");
+            return false;
+        }
         iovec iov{bytes.data(), bytes.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxDescriptors)] = {};
         msghdr msg{};
         msg.msg_iov = &iov;
         msg.msg_iovlen = 1;
         msg.msg_control = control;
-        msg.msg_controllen = sizeof(control);
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * fds.size());
         cmsghdr* cm = CMSG_FIRSTHDR(&msg);
         cm->cmsg_level = SOL_SOCKET;
         cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        std::memcpy(CMSG_DATA(cm), &fd_to_pass, sizeof(int));
+        cm->cmsg_len = CMSG_LEN(sizeof(int) * fds.size());
+        std::memcpy(CMSG_DATA(cm), fds.data(), sizeof(int) * fds.size());
         ssize_t n = 0;
         do {
             n = ::sendmsg(socket_.native_handle(), &msg, MSG_NOSIGNAL);
@@ -122,7 +162,8 @@ bool Link::send(Message m) {
     }
     m.header.size = static_cast<std::uint32_t>(kHeaderSize + m.payload.size());
     const bool control = m.header.type == A4S_KICK || m.header.type == A4S_SHM_OFFER ||
-                         m.header.type == A4S_GOODBYE || m.header.type == A4S_HELLO;
+                         m.header.type == A4S_GOODBYE || m.header.type == A4S_HELLO ||
+                         m.header.type == A4S_GUEST_RAM;
     if (!region_ || control) {
         return write_socket(m);
     }
@@ -146,14 +187,55 @@ bool Link::send(Message m) {
         if (closed_) {
             return false;
         }
-        cpu_relax();
+        a4s_pause();
     }
     ++counters_.sent_ring;
-    if (a4s_ring_needs_kick(ring)) {
+    if (a4s_ring_notify(ring, self_) != 0) {
         ++counters_.kicks_sent;
         return write_socket(make_empty(A4S_KICK));
     }
     return true;
+}
+
+bool Link::send_with_descriptors(Message m, const std::vector<int>& fds) {
+    m.header.size = static_cast<std::uint32_t>(kHeaderSize + m.payload.size());
+    return write_socket(m, fds);
+}
+
+std::optional<Message> Link::wait_socket_message(std::uint16_t type,
+                                                 std::chrono::nanoseconds timeout) {
+    const auto end = Clock::now() + timeout;
+    for (;;) {
+        for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+            if (it->header.type == type) {
+                Message m = std::move(*it);
+                queue_.erase(it);
+                return m;
+            }
+        }
+        const auto now = Clock::now();
+        if (closed_ || now >= end) {
+            return std::nullopt;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count();
+        pollfd p{socket_.native_handle(), POLLIN, 0};
+        ::poll(&p, 1, static_cast<int>(std::max<long long>(1, std::min<long long>(left, 100))));
+        read_socket();
+    }
+}
+
+std::vector<int> Link::take_descriptors(std::size_t count) {
+    if (received_fds_.size() < count) {
+        read_socket();
+    }
+    if (received_fds_.size() < count) {
+        return {};
+    }
+    std::vector<int> out(received_fds_.begin(),
+                         received_fds_.begin() + static_cast<std::ptrdiff_t>(count));
+    received_fds_.erase(received_fds_.begin(),
+                        received_fds_.begin() + static_cast<std::ptrdiff_t>(count));
+    return out;
 }
 
 void Link::read_socket() {
@@ -162,44 +244,38 @@ void Link::read_socket() {
     }
     std::uint8_t buffer[65536];
     for (;;) {
-        ssize_t n = 0;
-        if (side_ == Side::qemu) {
-            // The QEMU side may receive a descriptor with SHM_OFFER: recvmsg by hand.
-            iovec iov{buffer, sizeof(buffer)};
-            alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-            msghdr msg{};
-            msg.msg_iov = &iov;
-            msg.msg_iovlen = 1;
-            msg.msg_control = control;
-            msg.msg_controllen = sizeof(control);
-            n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-            if (n > 0) {
-                for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
-                    if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
-                        if (received_fd_ >= 0) {
-                            ::close(received_fd_);
-                        }
-                        std::memcpy(&received_fd_, CMSG_DATA(cm), sizeof(int));
-                    }
+        // Either side may receive descriptors (SHM_OFFER, GUEST_RAM): recvmsg by hand.
+        iovec iov{buffer, sizeof(buffer)};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * kMaxDescriptors)] = {};
+        msghdr msg{};
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof(control);
+        const ssize_t n = ::recvmsg(socket_.native_handle(), &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+        if (n > 0) {
+            for (cmsghdr* cm = CMSG_FIRSTHDR(&msg); cm != nullptr; cm = CMSG_NXTHDR(&msg, cm)) {
+                if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS) {
+                    continue;
+                }
+                const std::size_t count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (std::size_t k = 0; k < count; ++k) {
+                    int fd = -1;
+                    std::memcpy(&fd, CMSG_DATA(cm) + k * sizeof(int), sizeof(int));
+                    received_fds_.push_back(fd);
                 }
             }
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            if (received_fds_.size() > 2 * kMaxDescriptors) {
+                close("the peer sent more descriptors than any message carries");
                 return;
             }
-            if (n < 0) {
-                close(std::string("connection error: ") + std::strerror(errno));
-                return;
-            }
-        } else {
-            boost::system::error_code ec;
-            n = static_cast<ssize_t>(socket_.read_some(boost::asio::buffer(buffer), ec));
-            if (ec == boost::asio::error::would_block || ec == boost::asio::error::try_again) {
-                return;
-            }
-            if (ec && ec != boost::asio::error::eof) {
-                close("connection error: " + ec.message());
-                return;
-            }
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+            return;
+        }
+        if (n < 0) {
+            close(std::string("connection error: ") + std::strerror(errno));
+            return;
         }
         if (n == 0) {
             close("the peer closed the connection without saying goodbye");
@@ -280,33 +356,43 @@ std::optional<Message> Link::poll() {
     if (auto m = take()) {
         return m;
     }
+    if (region_) {
+        const auto now = Clock::now();
+        if (now < next_socket_look_) {
+            return std::nullopt;
+        }
+        next_socket_look_ = now + kSocketLookInterval;
+    }
     read_socket();
     return take();
 }
 
-std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin) {
-    const auto start = Clock::now();
-    const auto spin_end = start + std::min(spin, timeout);
-    const auto end = start + timeout;
-    // Spinning on the ring only: the socket costs a system call per look.
-    std::uint32_t spins = 0;
-    while (Clock::now() < spin_end && region_ && !closed_) {
-        if (auto m = take()) {
-            return m;
+std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expect) {
+    const auto end = Clock::now() + timeout;
+    if (auto m = take()) {
+        return m;
+    }
+    if (region_ && !closed_ && expect != Expect::nothing_soon) {
+        int got = a4s_wait_spin(&waiter_);
+        if (got == 0 && waiter_.skipped != 0 && spread_) {
+            const auto now = Clock::now();
+            if (now >= next_move_) {
+                next_move_ = now + kMoveInterval;
+                if (a4s_move_off_cpu(self_->cpu) != 0) {
+                    a4s_stat_add(&self_->stats.moves, 1);
+                    got = a4s_wait_spin(&waiter_);
+                }
+            }
         }
-        ++spins;
-        if ((spins & 0x3FF) == 0) {
-            read_socket();
+        if (got != 0) {
+            if (auto m = take()) {
+                return m;
+            }
         }
-        if ((spins & 0x3F) == 0) {
-            // When QEMU's vCPU shares this core, spinning only delays the reply we wait for:
-            // let it run (a no-op when the core has nothing else to do).
-            sched_yield();
-        }
-        cpu_relax();
     }
     for (;;) {
-        if (auto m = poll()) {
+        read_socket();
+        if (auto m = take()) {
             return m;
         }
         if (closed_) {
@@ -316,10 +402,19 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, std::chrono:
         if (now >= end) {
             return std::nullopt;
         }
+        if (region_ && peer_wakes_futex()) {
+            const auto slice = std::min<std::chrono::nanoseconds>(end - now, kFutexSlice);
+            if (a4s_wait_futex(&waiter_, slice.count()) != 0) {
+                if (auto m = take()) {
+                    return m;
+                }
+            }
+            continue; // a timeout: look at the socket
+        }
         if (region_ && !a4s_ring_prepare_sleep(inbound())) {
             continue;
         }
-        ++counters_.sleeps;
+        ++counters_.socket_sleeps;
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - now).count();
         pollfd p{socket_.native_handle(), POLLIN, 0};
         ::poll(&p, 1, static_cast<int>(std::max<long long>(1, std::min<long long>(left, 1000))));
@@ -334,8 +429,9 @@ void Link::offer_shared_memory(std::uint32_t ring_size) {
     Message offer = make_request(A4S_SHM_OFFER, 0, region->offer());
     offer.header.flags = A4S_F_POSTED;
     offer.header.size = static_cast<std::uint32_t>(kHeaderSize + offer.payload.size());
-    if (write_socket(offer, region->fd())) {
+    if (write_socket(offer, {region->fd()})) {
         region_ = std::move(region);
+        attach_presence();
     }
 }
 
@@ -345,17 +441,18 @@ bool Link::accept_shared_memory(const Message& offer_message) {
         close("malformed SHM_OFFER");
         return false;
     }
-    if (received_fd_ < 0) {
+    if (received_fds_.empty()) {
         read_socket();
     }
-    if (received_fd_ < 0) {
+    if (received_fds_.empty()) {
         close("SHM_OFFER arrived without a descriptor");
         return false;
     }
-    const int fd = received_fd_;
-    received_fd_ = -1;
+    const int fd = received_fds_.front();
+    received_fds_.pop_front();
     try {
         region_ = SharedRegion::map(fd, offer);
+        attach_presence();
     } catch (const std::exception& e) {
         close(e.what());
         return false;

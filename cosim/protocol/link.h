@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace aie4sim::cosim {
 
@@ -39,11 +40,42 @@ public:
 
     // Sends one message; header.size is filled in. Returns false if the link is closed.
     bool send(Message message);
-    // The next message if one is there now.
+    // Sends one message on the socket with descriptors attached (SCM_RIGHTS; UNIX only).
+    bool send_with_descriptors(Message message, const std::vector<int>& fds);
+    // Waits up to `timeout` for a message of `type` on the socket (GUEST_RAM, which rides with
+    // descriptors), leaving every other message where it is.
+    std::optional<Message> wait_socket_message(std::uint16_t type,
+                                               std::chrono::nanoseconds timeout);
+    // The next `count` descriptors that arrived with messages, in order (the caller owns them);
+    // empty if fewer arrived.
+    std::vector<int> take_descriptors(std::size_t count);
+    // The next message if one is there now. With shared memory the socket (wake-ups and
+    // goodbyes only) is looked at once a millisecond, not at every call: a system call on the
+    // hot path costs more than the access it would delay.
     std::optional<Message> poll();
-    // Waits up to `timeout` for a message, busy-polling the first `spin` of it (the cheap
-    // path: a sleeping peer costs a cross-process wake-up of tens of microseconds).
-    std::optional<Message> wait(std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin);
+    // What a wait expects: a message soon (it spins for what a wake-up costs on this host;
+    // aie4sim_wait.h has the why), or nothing soon (the last wait timed out: straight to sleep).
+    enum class Expect { soon, nothing_soon };
+    // Waits up to `timeout` for a message: spins (unless the peer runs on this CPU), then
+    // sleeps on a futex the peer wakes, or on the socket.
+    std::optional<Message> wait(std::chrono::nanoseconds timeout, Expect expect = Expect::soon);
+
+    // Bounds of the spin budget (a floor equal to the cap makes it fixed; a cap of 0 never
+    // spins).
+    struct SpinLimits {
+        std::chrono::nanoseconds floor{std::chrono::microseconds(2)};
+        std::chrono::nanoseconds cap{std::chrono::microseconds(200)};
+    };
+    void set_spin_limits(SpinLimits limits);
+    // When this side finds the peer on its own CPU, it moves itself to another allowed CPU (at
+    // most once per kMoveInterval; aie4sim_wait.h, a4s_move_off_cpu). The model does; QEMU's
+    // threads are QEMU's business.
+    void set_spread(bool spread) { spread_ = spread; }
+    // This side's wait statistics (in the shared region, where the peer and bridge_bench see
+    // them too); all zero without shared memory.
+    [[nodiscard]] const a4s_wait_stats& wait_stats() const { return self_->stats; }
+    // This side's presence block, for its owner's own statistics (DMA).
+    [[nodiscard]] a4s_presence& presence() { return *self_; }
 
     [[nodiscard]] bool closed() const { return closed_; }
     [[nodiscard]] const std::string& closed_reason() const { return closed_reason_; }
@@ -58,28 +90,40 @@ public:
         std::uint64_t received_socket = 0;
         std::uint64_t kicks_sent = 0;
         std::uint64_t kicks_received = 0;
-        std::uint64_t sleeps = 0;
+        std::uint64_t socket_sleeps = 0; // blocked in poll() on the socket
     };
     [[nodiscard]] const Counters& counters() const { return counters_; }
 
 private:
-    bool write_socket(const Message& m, int fd_to_pass = -1);
+    bool write_socket(const Message& m, const std::vector<int>& fds = {});
     void read_socket();
     std::optional<Message> take_from_ring();
     std::optional<Message> take();
     void handle_control(Message& m, bool& consumed);
     a4s_ring_control* inbound() const;
     a4s_ring_control* outbound() const;
+    void attach_presence();
+    [[nodiscard]] bool peer_wakes_futex() const;
 
     Socket socket_;
     Side side_;
     FrameReader reader_;
     std::deque<Message> queue_;
     std::unique_ptr<SharedRegion> region_;
-    int received_fd_ = -1;
+    std::deque<int> received_fds_;
     bool closed_ = false;
     std::string closed_reason_;
     Counters counters_;
+    SpinLimits spin_limits_;
+    // Presence blocks: in the region when both sides speak 1.1, else these local stand-ins.
+    a4s_presence local_self_{};
+    a4s_presence local_peer_{};
+    a4s_presence* self_ = &local_self_;
+    const a4s_presence* peer_ = &local_peer_;
+    a4s_waiter waiter_{};
+    std::chrono::steady_clock::time_point next_socket_look_{};
+    bool spread_ = false;
+    std::chrono::steady_clock::time_point next_move_{};
 };
 
 } // namespace aie4sim::cosim

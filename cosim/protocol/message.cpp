@@ -34,6 +34,10 @@ const char* type_name(std::uint16_t type) {
         return "SHM_OFFER";
     case A4S_GOODBYE:
         return "GOODBYE";
+    case A4S_GUEST_RAM:
+        return "GUEST_RAM";
+    case A4S_DMA_MAP:
+        return "DMA_MAP";
     default:
         return "UNKNOWN";
     }
@@ -80,6 +84,10 @@ std::size_t minimum_payload(a4s_type type, bool reply) {
         return reply ? 0 : sizeof(a4s_reset);
     case A4S_SHM_OFFER:
         return sizeof(a4s_shm_offer);
+    case A4S_GUEST_RAM:
+        return sizeof(a4s_guest_ram);
+    case A4S_DMA_MAP:
+        return reply ? sizeof(a4s_dma_map_reply) : sizeof(a4s_dma_map);
     default: // GOODBYE and unknown types carry no fixed part
         return 0;
     }

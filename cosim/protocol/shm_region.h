@@ -1,8 +1,10 @@
 #pragma once
-// The shared-memory region that carries the two message rings: created by the model (a memfd
-// handed to QEMU over the UNIX socket) or mapped from a received descriptor.
+// The shared-memory region that carries the two message rings and each side's presence block
+// (aie4sim_wait.h): created by the model (a memfd handed to QEMU over the UNIX socket) or mapped
+// from a received descriptor.
 
 #include "cosim/protocol/aie4sim_ring.h"
+#include "cosim/protocol/aie4sim_wait.h"
 #include "cosim/protocol/aie4sim_wire.h"
 
 #include <cstdint>
@@ -28,6 +30,9 @@ public:
     [[nodiscard]] std::uint32_t ring_size() const { return offer_.ring_size; }
     [[nodiscard]] a4s_ring_control* to_model() const;
     [[nodiscard]] a4s_ring_control* to_qemu() const;
+    // Null when the region has none (a protocol 1.0 peer made it).
+    [[nodiscard]] a4s_presence* qemu_presence() const;
+    [[nodiscard]] a4s_presence* model_presence() const;
 
 private:
     SharedRegion(int fd, void* base, const a4s_shm_offer& offer);

@@ -10,12 +10,12 @@
 
 #include "aie4sim-link.h"
 #include "aie4sim_ring.h"
+#include "aie4sim_wait.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -37,7 +37,17 @@ struct A4sLink {
     uint32_t next_id;
     unsigned polls;
     char peer_name[33];
+    uint64_t peer_capabilities;
+    /* Presence blocks: in the region when the model speaks 1.1, else these local stand-ins. */
+    struct a4s_presence local_self;
+    struct a4s_presence local_peer;
+    struct a4s_presence* self;
+    struct a4s_presence* peer;
+    struct a4s_waiter waiter;
 };
+
+/* A futex sleeper looks at its socket this often: a model that died cannot wake it. */
+#define A4S_FUTEX_SLICE_NS 50000000
 
 static void G_GNUC_NORETURN a4s_fatal(A4sLink* l, const char* fmt, ...) {
     va_list ap;
@@ -55,12 +65,6 @@ static int64_t a4s_now_us(void) {
     return g_get_monotonic_time();
 }
 
-static void a4s_cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
 void a4s_message_free(A4sMessage* m) {
     g_free(m->payload);
     m->payload = NULL;
@@ -68,6 +72,14 @@ void a4s_message_free(A4sMessage* m) {
 
 int a4s_link_fd(A4sLink* l) {
     return l->fd;
+}
+
+uint64_t a4s_link_peer_capabilities(A4sLink* l) {
+    return l->peer_capabilities;
+}
+
+struct a4s_presence* a4s_link_presence(A4sLink* l) {
+    return l->self;
 }
 
 bool a4s_link_shared_memory(A4sLink* l) {
@@ -164,10 +176,10 @@ static void a4s_send(A4sLink* l, struct a4s_header* h, const void* body, uint32_
                 a4s_serve(l, &in);
                 a4s_message_free(&in);
             } else {
-                a4s_cpu_relax();
+                a4s_pause();
             }
         }
-        if (a4s_ring_needs_kick(l->to_model)) {
+        if (a4s_ring_notify(l->to_model, l->self)) {
             struct a4s_header kick = {.size = sizeof(kick), .type = A4S_KICK};
             a4s_write_all(l, &kick, sizeof(kick));
         }
@@ -244,6 +256,9 @@ static bool a4s_cut_socket(A4sLink* l, A4sMessage* out) {
         memmove(l->rx, l->rx + h.size, l->rx_len - h.size);
         l->rx_len -= h.size;
         if (h.type == A4S_KICK) {
+            if (l->shm) {
+                a4s_note_kick_wake(l->to_qemu, l->self);
+            }
             a4s_message_free(out);
             continue;
         }
@@ -312,19 +327,17 @@ static void a4s_park(A4sLink* l) {
     }
 }
 
+static bool a4s_peer_wakes_futex(A4sLink* l) {
+    return __atomic_load_n(&l->peer->flags, __ATOMIC_SEQ_CST) & A4S_PRESENCE_FUTEX;
+}
+
+/* The vCPU (or whoever holds the BQL and called) waits for its reply: spin for the learnt
+ * budget, then sleep on the futex the model wakes (aie4sim_wait.h). */
 static A4sMessage a4s_wait_reply(A4sLink* l, uint32_t id, uint16_t type) {
-    const int64_t start = a4s_now_us();
-    int64_t spin_until = start + l->options.spin_us;
-    const int64_t deadline = start + (int64_t)l->options.reply_timeout_s * 1000000;
-    unsigned spins = 0;
+    const int64_t deadline = a4s_now_us() + (int64_t)l->options.reply_timeout_s * 1000000;
     A4sMessage m;
 
-    if (l->shm) {
-        a4s_ring_awake(l->to_qemu); /* this thread polls now: no kicks needed */
-    }
     for (;;) {
-        int64_t now;
-
         while (a4s_next(l, &m)) {
             if ((m.header.flags & A4S_F_REPLY) && m.header.id == id) {
                 a4s_park(l);
@@ -332,20 +345,18 @@ static A4sMessage a4s_wait_reply(A4sLink* l, uint32_t id, uint16_t type) {
             }
             a4s_serve(l, &m);
             a4s_message_free(&m);
-            spin_until = a4s_now_us() + l->options.spin_us;
         }
-        now = a4s_now_us();
-        if (now > deadline) {
+        if (a4s_now_us() > deadline) {
             a4s_fatal(l, "no reply to a request of type %u within %u s", type,
                       l->options.reply_timeout_s);
         }
-        if (now < spin_until) {
-            /* When the model shares this core, spinning only delays its reply: let it run now
-             * and then (a no-op when the core has nothing else to do). */
-            if ((++spins & 0x3F) == 0) {
-                sched_yield();
+        if (l->shm && a4s_wait_spin(&l->waiter)) {
+            continue;
+        }
+        if (l->shm && a4s_peer_wakes_futex(l)) {
+            if (!a4s_wait_futex(&l->waiter, A4S_FUTEX_SLICE_NS)) {
+                a4s_read_socket(l); /* a timeout: is the model still there? */
             }
-            a4s_cpu_relax();
             continue;
         }
         if (l->shm && !a4s_ring_prepare_sleep(l->to_qemu)) {
@@ -369,6 +380,11 @@ A4sMessage a4s_link_call(A4sLink* l, uint16_t type, uint16_t function, const voi
     if (l->next_id == 0) {
         l->next_id = 1;
     }
+    if (l->shm) {
+        /* This thread consumes the replies from now on: whatever the model sends must not
+         * kick the main loop, which would only wait for the BQL this thread holds. */
+        a4s_ring_awake(l->to_qemu);
+    }
     a4s_send(l, &h, body, body_size, data, data_size);
     return a4s_wait_reply(l, h.id, type);
 }
@@ -390,6 +406,42 @@ void a4s_link_reply(A4sLink* l, const A4sMessage* request, uint16_t status, cons
     h.flags = A4S_F_REPLY;
     h.status = status;
     a4s_send(l, &h, data, size, NULL, 0);
+}
+
+void a4s_link_post_descriptors(A4sLink* l, uint16_t type, const void* body, uint32_t body_size,
+                               const int* fds, unsigned count) {
+    struct a4s_header h = {.type = type, .flags = A4S_F_POSTED, .size = sizeof(h) + body_size};
+    struct iovec iov[2] = {{.iov_base = &h, .iov_len = sizeof(h)},
+                           {.iov_base = (void*)body, .iov_len = body_size}};
+    char control[CMSG_SPACE(sizeof(int) * A4S_MAX_RAM_BLOCKS)] = {0};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    struct cmsghdr* cm;
+    ssize_t n;
+
+    assert(count > 0 && count <= A4S_MAX_RAM_BLOCKS);
+    h.time_ns = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int) * count);
+    cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int) * count);
+    memcpy(CMSG_DATA(cm), fds, sizeof(int) * count);
+    do {
+        n = sendmsg(l->fd, &msg, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        a4s_fatal(l, "cannot send to the model: %s", strerror(errno));
+    }
+    if ((size_t)n < sizeof(h) + body_size) { /* the rest without descriptors */
+        const uint8_t* rest_h = (const uint8_t*)&h;
+        size_t sent = (size_t)n;
+        if (sent < sizeof(h)) {
+            a4s_write_all(l, rest_h + sent, sizeof(h) - sent);
+            sent = sizeof(h);
+        }
+        a4s_write_all(l, (const uint8_t*)body + (sent - sizeof(h)), body_size - (sent - sizeof(h)));
+    }
 }
 
 void a4s_link_drain(A4sLink* l) {
@@ -499,6 +551,16 @@ static bool a4s_map_rings(A4sLink* l, const A4sMessage* offer_message, Error** e
     l->ring_size = offer.ring_size;
     l->to_model = (struct a4s_ring_control*)(l->shm + offer.to_model_offset);
     l->to_qemu = (struct a4s_ring_control*)(l->shm + offer.to_qemu_offset);
+    if (offer.presence_offset && offer.presence_offset % 64 == 0 &&
+        (uint64_t)offer.presence_offset + 2 * A4S_PRESENCE_SIZE <= offer.region_size) {
+        l->self = (struct a4s_presence*)(l->shm + offer.presence_offset);
+        l->peer = (struct a4s_presence*)(l->shm + offer.presence_offset + A4S_PRESENCE_SIZE);
+    }
+    l->self->cpu = A4S_CPU_UNKNOWN;
+    __atomic_fetch_or(&l->self->flags, A4S_PRESENCE_FUTEX, __ATOMIC_SEQ_CST);
+    l->waiter.ring = l->to_qemu;
+    l->waiter.self = l->self;
+    l->waiter.peer = l->peer;
     return true;
 }
 
@@ -514,6 +576,12 @@ A4sLink* a4s_link_open(const A4sLinkOptions* options, Error** errp) {
     l->received_fd = -1;
     l->next_id = 1;
     l->fd = -1;
+    l->local_self.cpu = A4S_CPU_UNKNOWN;
+    l->local_peer.cpu = A4S_CPU_UNKNOWN;
+    l->self = &l->local_self;
+    l->peer = &l->local_peer;
+    l->waiter.spin_min_ns = (int64_t)options->spin_min_us * 1000;
+    l->waiter.spin_max_ns = (int64_t)options->spin_us * 1000;
 
     /* The model may still be starting: retry until the timeout. */
     for (;;) {
@@ -541,8 +609,9 @@ A4sLink* a4s_link_open(const A4sLinkOptions* options, Error** errp) {
     hello.major = A4S_PROTOCOL_MAJOR;
     hello.minor = A4S_PROTOCOL_MINOR;
     hello.role = A4S_ROLE_QEMU;
-    hello.capabilities =
-        (l->unix_socket ? A4S_CAP_SHM : 0) | (options->quantum_ns ? A4S_CAP_LOCKSTEP : 0);
+    hello.capabilities = (l->unix_socket ? A4S_CAP_SHM : 0) |
+                         (options->quantum_ns ? A4S_CAP_LOCKSTEP : 0) |
+                         (l->unix_socket && options->offer_guest_ram ? A4S_CAP_GUEST_RAM : 0);
     hello.quantum_ns = options->quantum_ns;
     snprintf(hello.name, sizeof(hello.name), "qemu %s", QEMU_VERSION);
     reply = a4s_link_call(l, A4S_HELLO, 0, &hello, sizeof(hello), NULL, 0);
@@ -561,6 +630,7 @@ A4sLink* a4s_link_open(const A4sLinkOptions* options, Error** errp) {
         a4s_link_close(l, "protocol version mismatch");
         return NULL;
     }
+    l->peer_capabilities = theirs.capabilities;
     memcpy(l->peer_name, theirs.name, sizeof(theirs.name));
     l->peer_name[sizeof(theirs.name)] = '\0';
     if ((theirs.capabilities & A4S_CAP_SHM) && l->unix_socket) {
@@ -605,6 +675,9 @@ void a4s_link_close(A4sLink* l, const char* reason) {
         /* Best effort: the model may already be gone. */
         if (send(l->fd, &h, sizeof(h), MSG_NOSIGNAL | MSG_DONTWAIT) == sizeof(h)) {
             send(l->fd, &bye, sizeof(bye), MSG_NOSIGNAL | MSG_DONTWAIT);
+        }
+        if (l->shm) {
+            a4s_ring_wake_consumer(l->to_model); /* it reads the GOODBYE now, not later */
         }
     }
     if (l->fd >= 0) {

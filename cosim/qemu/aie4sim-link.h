@@ -11,6 +11,7 @@
 #define AIE4SIM_LINK_H
 
 #include "aie4sim_wire.h"
+#include "aie4sim_wait.h"
 
 typedef struct A4sMessage {
     struct a4s_header header;
@@ -24,8 +25,10 @@ typedef struct A4sLinkOptions {
     const char* address; /* "PATH", "unix:PATH" or "tcp:HOST:PORT" */
     uint32_t connect_timeout_s;
     uint32_t reply_timeout_s;
-    uint32_t spin_us;    /* busy-poll this long for a reply before sleeping */
-    uint64_t quantum_ns; /* announced in HELLO (0: no SYNC) */
+    uint32_t spin_us;     /* spin at most this long for a reply before sleeping ... */
+    uint32_t spin_min_us; /* ... and at least this long; in between, the measured wake-up cost */
+    uint64_t quantum_ns;  /* announced in HELLO (0: no SYNC) */
+    bool offer_guest_ram; /* announce A4S_CAP_GUEST_RAM: the device can share guest RAM */
     A4sRequestHandler handler;
     void* opaque;
 } A4sLinkOptions;
@@ -49,7 +52,14 @@ void a4s_link_reply(A4sLink* link, const A4sMessage* request, uint16_t status, c
 /* Serves whatever the model has sent (the main loop's fd handler does this). */
 void a4s_link_drain(A4sLink* link);
 
+/* Sends a posted message on the socket with descriptors attached (GUEST_RAM). */
+void a4s_link_post_descriptors(A4sLink* link, uint16_t type, const void* body, uint32_t body_size,
+                               const int* fds, unsigned count);
+
 int a4s_link_fd(A4sLink* link);
+uint64_t a4s_link_peer_capabilities(A4sLink* link);
+/* This side's presence block (statistics), in the shared region or local. */
+struct a4s_presence* a4s_link_presence(A4sLink* link);
 bool a4s_link_shared_memory(A4sLink* link);
 const char* a4s_link_peer_name(A4sLink* link);
 

@@ -2,12 +2,12 @@
 // a socketpair, the real device model and bridge on the other.
 #include "cosim/bridge/bridge.h"
 #include "fake_qemu.h"
+#include "model_under_test.h"
 #include "models/aie4_device.h"
 #include "models/test_block.h"
 #include "pcie/config_regs.h"
 #include "pcie/msix.h"
 #include "sriov/sriov_capability.h"
-#include "tests/support/fresh_simulation.h"
 
 #include <catch2/catch.hpp>
 #include <sys/socket.h>
@@ -21,37 +21,7 @@ namespace cap = aie4sim::sriov::cap;
 namespace tb = aie4sim::models::test_block;
 
 namespace {
-
-constexpr std::uint64_t kVfBar0 = 0xC0000000;
-
-struct ModelUnderTest {
-    FreshSimulation sim;
-    models::Aie4Device device{"aie4", models::default_device_config()};
-    cosim::Bridge bridge;
-    boost::asio::io_context io;
-    int client_fd = -1;
-    int model_fd = -1;
-
-    ModelUnderTest() : bridge("bridge", device.endpoint(), options()) {
-        int fds[2];
-        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
-        model_fd = fds[0];
-        client_fd = fds[1];
-    }
-    static cosim::BridgeOptions options() {
-        cosim::BridgeOptions o;
-        o.ring_size = 256u << 10;
-        o.idle_spin = std::chrono::microseconds(50);
-        o.connect_timeout = std::chrono::seconds(5);
-        o.reply_timeout = std::chrono::seconds(5);
-        return o;
-    }
-    int serve() {
-        cosim::Link::Socket s(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), model_fd);
-        return bridge.serve(std::make_unique<cosim::Link>(std::move(s), cosim::Link::Side::model));
-    }
-};
-
+constexpr std::uint64_t kVfBar0 = aie4sim::testing::ModelUnderTest::kVfBar0;
 } // namespace
 
 TEST_CASE("a QEMU peer enables VFs, reaches each VF's registers, and gets DMA and MSI-X",

@@ -1,28 +1,97 @@
 #pragma once
 // A stand-in for QEMU's aie4sim device, for testing the model's side of the protocol in one
-// process: it speaks the protocol over one end of a socketpair, keeps a small "guest RAM" that
-// serves the model's DMA, and records MSI-X messages. The real QEMU device is tested by the
-// guest integration tests.
+// process: it speaks the protocol over one end of a socketpair, keeps a small "guest RAM" (a
+// memfd it can share with the model, protocol 1.1) that serves the model's DMA, and records
+// MSI-X messages. The real QEMU device is tested by the guest integration tests.
 
 #include "cosim/protocol/link.h"
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <optional>
+#include <stdexcept>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <vector>
 
 namespace aie4sim::testing {
 
+// 1 MiB of guest RAM in a memfd; bus addresses are RAM offsets (no IOMMU).
+struct FakeRam {
+    static constexpr std::size_t kSize = 1 << 20;
+    int fd = -1;
+    std::uint8_t* bytes = nullptr;
+
+    FakeRam() {
+        fd = memfd_create("fake-guest-ram", MFD_CLOEXEC);
+        if (fd < 0 || ftruncate(fd, kSize) != 0) {
+            throw std::runtime_error("memfd for the fake guest RAM");
+        }
+        void* p = mmap(nullptr, kSize, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        if (p == MAP_FAILED) {
+            throw std::runtime_error("mapping the fake guest RAM");
+        }
+        bytes = static_cast<std::uint8_t*>(p);
+    }
+    ~FakeRam() {
+        munmap(bytes, kSize);
+        ::close(fd);
+    }
+    FakeRam(const FakeRam&) = delete;
+    FakeRam& operator=(const FakeRam&) = delete;
+    [[nodiscard]] std::size_t size() const { return kSize; }
+    std::uint8_t& operator[](std::size_t i) { return bytes[i]; }
+};
+
+// How the fake answers DMA_MAP.
+enum class MapMode {
+    identity,      // extents of the shared block, one per 4 KiB page (as under an IOMMU)
+    hole,          // [0x2000, 0x3000) is not shared RAM: an A4S_RAM_NONE extent
+    fault,         // every translation fails (an IOMMU fault): ABORT
+    out_of_bounds, // extents beyond the block: a reply that must not be trusted
+};
+
 struct FakeQemu {
     boost::asio::io_context io;
     std::unique_ptr<cosim::Link> link;
-    std::vector<std::uint8_t> ram = std::vector<std::uint8_t>(1 << 20);
+    FakeRam ram;
     std::vector<std::pair<unsigned, a4s_msi>> msis;
     std::uint32_t next_id = 1;
+    MapMode map_mode = MapMode::identity;
+    unsigned dma_messages = 0; // DMA_READ/DMA_WRITE served
+    unsigned dma_maps = 0;     // DMA_MAP served
 
     explicit FakeQemu(int fd) {
         cosim::Link::Socket s(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), fd);
         link = std::make_unique<cosim::Link>(std::move(s), cosim::Link::Side::qemu);
+    }
+
+    void serve_map(const cosim::Message& m) {
+        ++dma_maps;
+        a4s_dma_map req{};
+        if (!m.read_as(req) || map_mode == MapMode::fault) {
+            link->send(cosim::make_reply(m, A4S_E_ABORT));
+            return;
+        }
+        std::vector<std::uint8_t> out(sizeof(a4s_dma_map_reply));
+        a4s_dma_map_reply head{};
+        for (std::uint64_t at = req.address; at < req.address + req.size;) {
+            const std::uint64_t page_end = (at | 0xFFF) + 1;
+            a4s_dma_extent e{};
+            e.length = static_cast<std::uint32_t>(std::min(page_end, req.address + req.size) - at);
+            e.offset = map_mode == MapMode::out_of_bounds ? at + ram.size() : at;
+            e.block = map_mode == MapMode::hole && at >= 0x2000 && at < 0x3000 ? A4S_RAM_NONE : 0;
+            if (e.block == A4S_RAM_NONE) {
+                e.offset = 0;
+            }
+            const auto* p = reinterpret_cast<const std::uint8_t*>(&e);
+            out.insert(out.end(), p, p + sizeof e);
+            ++head.count;
+            head.mapped += e.length;
+            at += e.length;
+        }
+        std::memcpy(out.data(), &head, sizeof head);
+        link->send(cosim::make_reply(m, A4S_OK, out.data(), out.size()));
     }
 
     void serve(const cosim::Message& m) {
@@ -33,10 +102,15 @@ struct FakeQemu {
             }
             return;
         }
+        if (m.header.type == A4S_DMA_MAP) {
+            serve_map(m);
+            return;
+        }
         a4s_dma dma{};
         if ((m.header.type != A4S_DMA_READ && m.header.type != A4S_DMA_WRITE) || !m.read_as(dma)) {
             return;
         }
+        ++dma_messages;
         if (dma.address + dma.size > ram.size()) {
             link->send(cosim::make_reply(m, A4S_E_UNSUPPORTED));
             return;
@@ -55,7 +129,7 @@ struct FakeQemu {
         link->send(std::move(request));
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
         while (std::chrono::steady_clock::now() < deadline && !link->closed()) {
-            auto m = link->wait(std::chrono::milliseconds(100), std::chrono::microseconds(200));
+            auto m = link->wait(std::chrono::milliseconds(100));
             if (!m) {
                 continue;
             }
@@ -79,20 +153,25 @@ struct FakeQemu {
             if (std::chrono::steady_clock::now() > deadline || link->closed()) {
                 return false;
             }
-            if (auto m =
-                    link->wait(std::chrono::milliseconds(20), std::chrono::microseconds(100))) {
+            if (auto m = link->wait(std::chrono::milliseconds(20))) {
                 serve(*m);
             }
         }
         return true;
     }
 
-    bool hello() {
+    struct HelloOptions {
+        bool share_ram = false;    // offer A4S_CAP_GUEST_RAM and send GUEST_RAM
+        bool protocol_1_0 = false; // ignore the presence blocks, as a 1.0 peer does
+    };
+
+    bool hello() { return hello(HelloOptions{}); }
+    bool hello(HelloOptions options) {
         a4s_hello h{};
         h.major = A4S_PROTOCOL_MAJOR;
-        h.minor = A4S_PROTOCOL_MINOR;
+        h.minor = options.protocol_1_0 ? 0 : A4S_PROTOCOL_MINOR;
         h.role = A4S_ROLE_QEMU;
-        h.capabilities = A4S_CAP_SHM;
+        h.capabilities = A4S_CAP_SHM | (options.share_ram ? A4S_CAP_GUEST_RAM : 0);
         auto r = call(cosim::make_request(A4S_HELLO, 0, h));
         if (!r || r->header.status != A4S_OK) {
             return false;
@@ -101,8 +180,32 @@ struct FakeQemu {
         if (!r->read_as(theirs) || (theirs.capabilities & A4S_CAP_SHM) == 0) {
             return true; // no shared memory offered
         }
-        auto offer = link->wait(std::chrono::seconds(5), std::chrono::microseconds(0));
-        return offer && offer->header.type == A4S_SHM_OFFER && link->accept_shared_memory(*offer);
+        auto offer = link->wait(std::chrono::seconds(5));
+        if (!offer || offer->header.type != A4S_SHM_OFFER) {
+            return false;
+        }
+        if (options.protocol_1_0) {
+            a4s_shm_offer o{};
+            std::memcpy(&o, offer->payload.data(), sizeof o);
+            o.presence_offset = 0; // a 1.0 peer reads it as "reserved"
+            std::memcpy(offer->payload.data(), &o, sizeof o);
+        }
+        if (!link->accept_shared_memory(*offer)) {
+            return false;
+        }
+        if (options.share_ram && (theirs.capabilities & A4S_CAP_GUEST_RAM) != 0) {
+            struct {
+                a4s_guest_ram head;
+                a4s_ram_block block;
+            } __attribute__((packed)) body{};
+            body.head.count = 1;
+            body.block.size = ram.size();
+            std::strncpy(body.block.name, "fake-ram", sizeof body.block.name - 1);
+            cosim::Message m = cosim::make_request(A4S_GUEST_RAM, 0, body);
+            m.header.flags = A4S_F_POSTED;
+            return link->send_with_descriptors(std::move(m), {ram.fd});
+        }
+        return true;
     }
 
     std::optional<std::uint32_t> cfg_read(unsigned fn, std::uint16_t offset, unsigned size = 4) {

@@ -94,8 +94,9 @@ TEST_CASE("the sleeping flag asks for a kick exactly when the consumer sleeps", 
     auto m = message(64, 1);
     REQUIRE(a4s_ring_prepare_sleep(ring) == 1); // empty: may sleep
     REQUIRE(a4s_ring_push2(ring, region->ring_size(), m.data(), 64, nullptr, 0) == 0);
-    CHECK(a4s_ring_needs_kick(ring) == 1);
-    CHECK(a4s_ring_needs_kick(ring) == 0);    // cleared by the first
+    CHECK(a4s_ring_notify(ring, region->model_presence()) == 1);
+    CHECK(a4s_ring_notify(ring, region->model_presence()) == 0); // cleared by the first
+    CHECK(region->model_presence()->stats.kicks_sent == 1);
     CHECK(a4s_ring_prepare_sleep(ring) == 0); // not empty: must not sleep
 }
 

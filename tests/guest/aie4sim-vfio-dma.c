@@ -3,8 +3,13 @@
  * vfio-pci, so the model's DMA goes through the guest's vIOMMU (QEMU intel-iommu) and its
  * MSI-X interrupt goes through the kernel's vfio handler (visible in /proc/interrupts).
  *
- *   aie4sim-vfio-dma BDF [--bytes N] [--repeat R] [--vector V]
+ *   aie4sim-vfio-dma BDF [--bytes N] [--repeat R] [--vector V] [--hugepage] [--settle-ms MS]
  *
+ * --hugepage puts the buffer in 2 MiB huge pages (the guest needs hugepages=N on its command
+ * line): the IOMMU then maps it with 2 MiB pages, as a driver with large DMA buffers would,
+ * instead of one 4 KiB page after the other (without it the buffer is kept out of transparent
+ * huge pages). --settle-ms prints "dma-timed: begin" and waits that long before the timed
+ * fills, so that an observer outside can mark where they start.
  * Checks: the block answers with its ID and function number; a DMA fill of N bytes lands in a
  * buffer mapped at an IOVA with the expected pattern and raises MSI-X vector V; a DMA read of a
  * guest pattern gives the expected checksum. With --repeat, times R fills and prints the
@@ -103,7 +108,8 @@ static void show_interrupts(const char* bdf) {
 
 int main(int argc, char** argv) {
     const char* bdf;
-    uint32_t bytes = 65536, repeat = 0, vector = 0;
+    uint32_t bytes = 65536, repeat = 0, vector = 0, settle_ms = 0, mapped;
+    int hugepage = 0;
     char path[256], link[256];
     int container, group, device, i;
     struct vfio_group_status group_status = {.argsz = sizeof(group_status)};
@@ -118,20 +124,32 @@ int main(int argc, char** argv) {
     ssize_t n;
 
     if (argc < 2) {
-        fprintf(stderr, "usage: aie4sim-vfio-dma BDF [--bytes N] [--repeat R] [--vector V]\n");
+        fprintf(stderr, "usage: aie4sim-vfio-dma BDF [--bytes N] [--repeat R] [--vector V] "
+                        "[--hugepage] [--settle-ms MS]\n");
         return 2;
     }
     bdf = argv[1];
-    for (i = 2; i + 1 < argc; i += 2) {
-        uint32_t v = (uint32_t)strtoul(argv[i + 1], NULL, 0);
-        if (!strcmp(argv[i], "--bytes"))
+    for (i = 2; i < argc; i++) {
+        const char* name = argv[i];
+        uint32_t v;
+        if (!strcmp(name, "--hugepage")) {
+            hugepage = 1;
+            continue;
+        }
+        if (++i >= argc)
+            break;
+        v = (uint32_t)strtoul(argv[i], NULL, 0);
+        if (!strcmp(name, "--bytes"))
             bytes = v;
-        else if (!strcmp(argv[i], "--repeat"))
+        else if (!strcmp(name, "--repeat"))
             repeat = v;
-        else if (!strcmp(argv[i], "--vector"))
+        else if (!strcmp(name, "--vector"))
             vector = v;
+        else if (!strcmp(name, "--settle-ms"))
+            settle_ms = v;
     }
     bytes = (bytes + 4095) & ~4095u;
+    mapped = hugepage ? (bytes + (2u << 20) - 1) & ~((2u << 20) - 1) : bytes;
 
     snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", bdf);
     n = readlink(path, link, sizeof(link) - 1);
@@ -174,13 +192,16 @@ int main(int argc, char** argv) {
     if (pwrite(device, &command, 2, (off_t)config.offset + 4) != 2)
         die("write command");
 
-    buffer = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    buffer = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | (hugepage ? MAP_HUGETLB : 0), -1, 0);
     if (buffer == MAP_FAILED)
-        die("buffer");
-    memset(buffer, 0, bytes);
+        die(hugepage ? "buffer in huge pages (boot with hugepages=N)" : "buffer");
+    if (!hugepage)
+        madvise(buffer, mapped, MADV_NOHUGEPAGE); /* one IOMMU page per 4 KiB */
+    memset(buffer, 0, mapped);
     map.vaddr = (uintptr_t)buffer;
     map.iova = IOVA;
-    map.size = bytes;
+    map.size = mapped;
     map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
     if (ioctl(container, VFIO_IOMMU_MAP_DMA, &map))
         die("map DMA");
@@ -218,13 +239,20 @@ int main(int argc, char** argv) {
     printf("dma-read: ok, checksum 0x%08x\n", expected_sum);
 
     if (repeat) {
-        uint64_t start = now_ns(), elapsed;
+        uint64_t start, elapsed;
+        if (settle_ms) {
+            printf("dma-timed: begin\n");
+            fflush(stdout);
+            usleep(settle_ms * 1000u);
+        }
+        start = now_ns();
         for (i = 0; i < (int)repeat; i++) {
             run_dma(1u, bytes, (uint32_t)i, vector);
         }
         elapsed = now_ns() - start;
-        printf("dma-throughput: %u x %u bytes in %.3f ms = %.1f MB/s\n", repeat, bytes,
-               elapsed / 1e6, (double)repeat * bytes / (elapsed / 1e9) / 1e6);
+        printf("dma-throughput: %u x %u bytes in %.3f ms = %.1f MB/s (%s pages)\n", repeat, bytes,
+               elapsed / 1e6, (double)repeat * bytes / (elapsed / 1e9) / 1e6,
+               hugepage ? "2 MiB" : "4 KiB");
     }
     show_interrupts(bdf);
     return 0;

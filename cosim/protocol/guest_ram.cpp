@@ -1,0 +1,89 @@
+#include "cosim/protocol/guest_ram.h"
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace aie4sim::cosim {
+
+std::unique_ptr<GuestRam> GuestRam::map(const Message& message, const std::vector<int>& fds) {
+    struct CloseAll {
+        const std::vector<int>& fds;
+        ~CloseAll() {
+            for (int fd : fds) {
+                ::close(fd);
+            }
+        }
+    } close_all{fds};
+    a4s_guest_ram head{};
+    if (!message.read_as(head) || head.count == 0 || head.count > A4S_MAX_RAM_BLOCKS ||
+        message.payload.size() < sizeof head + head.count * sizeof(a4s_ram_block)) {
+        throw std::runtime_error("malformed GUEST_RAM message");
+    }
+    if (fds.size() != head.count) {
+        throw std::runtime_error("GUEST_RAM describes " + std::to_string(head.count) +
+                                 " blocks but came with " + std::to_string(fds.size()) +
+                                 " descriptors");
+    }
+    std::unique_ptr<GuestRam> ram(new GuestRam());
+    for (std::uint32_t i = 0; i < head.count; ++i) {
+        a4s_ram_block b{};
+        (void)message.read_as(b, sizeof head + i * sizeof b); // the size was checked above
+        Block block;
+        block.name.assign(b.name, strnlen(b.name, sizeof b.name));
+        block.size = b.size;
+        struct stat st {};
+        if (b.size == 0 || ::fstat(fds[i], &st) != 0 ||
+            static_cast<std::uint64_t>(st.st_size) < b.size) {
+            throw std::runtime_error("guest RAM block \"" + block.name +
+                                     "\": the descriptor is smaller than the block");
+        }
+        void* base =
+            ::mmap(nullptr, b.size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, fds[i], 0);
+        if (base == MAP_FAILED) {
+            throw std::runtime_error("cannot map guest RAM block \"" + block.name +
+                                     "\": " + std::strerror(errno));
+        }
+        block.base = static_cast<std::uint8_t*>(base);
+        ram->blocks_.push_back(std::move(block));
+    }
+    return ram;
+}
+
+GuestRam::~GuestRam() {
+    for (const Block& b : blocks_) {
+        ::munmap(b.base, b.size);
+    }
+}
+
+std::uint8_t* GuestRam::at(std::uint32_t block, std::uint64_t offset, std::uint64_t length) const {
+    if (block >= blocks_.size()) {
+        return nullptr;
+    }
+    const Block& b = blocks_[block];
+    if (offset > b.size || length > b.size - offset) {
+        return nullptr;
+    }
+    return b.base + offset;
+}
+
+std::uint64_t GuestRam::total_bytes() const {
+    std::uint64_t total = 0;
+    for (const Block& b : blocks_) {
+        total += b.size;
+    }
+    return total;
+}
+
+std::string GuestRam::describe() const {
+    std::string out;
+    for (const Block& b : blocks_) {
+        out += (out.empty() ? "" : ", ") + b.name + " (" + std::to_string(b.size >> 20) + " MiB)";
+    }
+    return out;
+}
+
+} // namespace aie4sim::cosim
