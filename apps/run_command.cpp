@@ -1,8 +1,10 @@
 // `aie4sim run`: the standalone mode. No QEMU: a C++ host model plays the driver through the
 // device's own interfaces (configuration space, PSP/SMU, mailboxes, host queues, doorbells,
-// MSI-X) on simulated host memory, and every VF runs a GEMM at the same time.
+// MSI-X) on simulated host memory, and every VF runs a GEMM at the same time, or, with --mix,
+// its share of a workload mix under its arrival pattern (docs/workload-mixes.md).
 #include "apps/commands.h"
 #include "apps/gemm_option.h"
+#include "apps/mix_report.h"
 #include "apps/model_setup.h"
 #include "apps/recording_options.h"
 #include "common/config_node.h"
@@ -10,6 +12,8 @@
 #include "models/aie4_device.h"
 #include "models/host/host_driver.h"
 #include "models/host/host_system.h"
+#include "models/host/mix_runner.h"
+#include "models/host/process_join.h"
 #include "models/host/workload_runner.h"
 
 #include <boost/json.hpp>
@@ -33,6 +37,17 @@ double micros(const sc_core::sc_time& t) {
     return t.to_seconds() * 1e6;
 }
 
+bool write_report(const std::string& path, const boost::json::object& report) {
+    std::ofstream out(path);
+    out << boost::json::serialize(report) << "\n";
+    out.close();
+    if (!out) {
+        std::cerr << "aie4sim run: cannot write the report " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 int run_command(const Arguments& args) {
@@ -41,6 +56,7 @@ int run_command(const Arguments& args) {
     std::string json_path;
     std::string log_spec;
     std::string policy;
+    std::string mix_text;
     unsigned vfs = 0;
     unsigned seed = 1000;
     trace::RecordingOptions recording;
@@ -53,7 +69,10 @@ int run_command(const Arguments& args) {
         "VFs to enable (0: TotalVFs)")("gemm", po::value(&gemm_text)->default_value("256x256x256"),
                                        "the GEMM each VF runs: MxKxN[:int8|bf16]")(
         "policy", po::value(&policy), "override the scheduling policy: time_sharing | spatial")(
-        "json", po::value(&json_path), "also write the results as JSON here")(
+        "mix", po::value(&mix_text),
+        "run a workload mix instead of one GEMM per VF: a JSON file, or inline JSON "
+        "(docs/workload-mixes.md)")("json", po::value(&json_path),
+                                    "also write the results as JSON here")(
         "log", po::value(&log_spec)->default_value("warn"),
         "the model's log levels")("seed", po::value(&seed)->default_value(seed),
                                   "input data seed: VF n's inputs come from seed + n");
@@ -92,6 +111,20 @@ int run_command(const Arguments& args) {
         throw std::invalid_argument("--vfs " + std::to_string(vfs) + ": the device has " +
                                     std::to_string(config.sriov.total_vfs) + " VFs");
     }
+    std::optional<models::host::WorkloadMix> mix;
+    if (vm.count("mix") != 0) {
+        if (!vm["gemm"].defaulted()) {
+            throw std::invalid_argument("--gemm and --mix exclude each other: a mix names its "
+                                        "own workloads");
+        }
+        try {
+            mix = models::host::load_mix(mix_text);
+            models::host::check_mix(*mix, vfs, config);
+        } catch (const models::host::MixError& e) {
+            std::cerr << "aie4sim run: --mix: " << e.what() << "\n";
+            return 2;
+        }
+    }
 
     models::Aie4Device device("aie4", config);
     // Each VF's buffers get a region of their own, room for the largest GEMM the builder takes
@@ -104,11 +137,12 @@ int run_command(const Arguments& args) {
     device.endpoint().outbound.bind(host.bus);
     boost::json::object about = recording_about("run");
     about["vfs"] = vfs;
-    about["gemm"] = gemm_text;
+    about["gemm"] = mix ? std::string("mix ") + mix->name : gemm_text;
     about["policy"] = models::policy_name(config.scheduler.policy);
     trace::DeviceRecording record(device, recording, std::move(about));
 
     std::vector<models::host::WorkloadResult> results(vfs);
+    models::host::MixResult mix_result;
     std::string failure;
     sc_core::sc_time ready;
     sc_core::sc_spawn([&] {
@@ -117,6 +151,12 @@ int run_command(const Arguments& args) {
             driver.probe_pf();
             driver.enable_vfs(vfs);
             ready = sc_core::sc_time_stamp();
+            if (mix) {
+                mix_result =
+                    models::host::run_mix(driver, *mix, vfs, seed, 2 * kVfRegion, kVfRegion);
+                sc_core::sc_stop();
+                return;
+            }
             std::vector<sc_core::sc_process_handle> workers;
             for (unsigned vf = 1; vf <= vfs; ++vf) {
                 workers.push_back(sc_core::sc_spawn([&, vf] {
@@ -131,9 +171,9 @@ int run_command(const Arguments& args) {
                     }
                 }));
             }
-            for (auto& w : workers) {
-                wait(w.terminated_event());
-            }
+            // A worker can end before the join reaches it (a VF whose build fails returns at
+            // once): join_all does not wait on an event that has already fired.
+            models::host::join_all(workers);
         } catch (const std::exception& e) {
             failure = e.what();
         }
@@ -147,6 +187,25 @@ int run_command(const Arguments& args) {
     if (!failure.empty()) {
         std::cerr << "aie4sim run: the host model failed: " << failure << "\n";
         return 1;
+    }
+    if (mix) {
+        MixRunAbout a;
+        a.mix_name = mix->name;
+        a.vfs = vfs;
+        a.policy = models::policy_name(config.scheduler.policy);
+        a.array_columns = config.aie.geometry.columns;
+        a.clock_hz = config.aie.timing.clock_hz;
+        a.time_slice_us = config.scheduler.time_slice.to_seconds() * 1e6;
+        a.context_switches = device.commands().arbiter().switches();
+        a.seed = seed;
+        a.bring_up_us = micros(ready);
+        a.wall_seconds = wall;
+        const boost::json::object report = mix_report(mix_result, a);
+        print_mix_report(report);
+        if (!json_path.empty() && !write_report(json_path, report)) {
+            return 1;
+        }
+        return mix_all_ok(mix_result) ? 0 : 1;
     }
 
     const double clock_hz = config.aie.timing.clock_hz;
@@ -205,11 +264,7 @@ int run_command(const Arguments& args) {
         report["aggregate_tops"] = aggregate;
         report["peak_tops"] = peak;
         report["wall_seconds"] = wall;
-        std::ofstream out(json_path);
-        out << boost::json::serialize(report) << "\n";
-        out.close();
-        if (!out) {
-            std::cerr << "aie4sim run: cannot write the report " << json_path << "\n";
+        if (!write_report(json_path, report)) {
             return 1;
         }
     }

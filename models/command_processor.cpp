@@ -64,6 +64,9 @@ void CommandProcessor::context_destroyed(const HwContext& context) {
         if ((*it)->info.id == context.id) {
             (*it)->destroyed = true; // a command it is running stops, unreported
             (*it)->stop.request();
+            if ((*it)->holding && !(*it)->running) {
+                release_columns(**it); // held between commands: nobody else would free them
+            }
             list.erase(it);
             return;
         }
@@ -117,6 +120,12 @@ bool CommandProcessor::dma(unsigned vf, bool write, std::uint64_t address, void*
 
 std::shared_ptr<CommandProcessor::Context> CommandProcessor::next_ready(unsigned vf) {
     auto& list = contexts_[vf];
+    // A context inside its time slice goes on until the slice ends.
+    for (const auto& c : list) {
+        if (c->holding && !c->failed) {
+            return c;
+        }
+    }
     for (std::size_t i = 0; i < list.size(); ++i) {
         const std::size_t at = (round_robin_[vf] + i) % list.size();
         if (list[at]->kicked && !list[at]->failed) {
@@ -125,6 +134,22 @@ std::shared_ptr<CommandProcessor::Context> CommandProcessor::next_ready(unsigned
         }
     }
     return nullptr;
+}
+
+bool CommandProcessor::keeps_columns(const Context& c) const {
+    // c.write_index was read before this command, which is command c.consumed: keep the
+    // columns only if another command was already queued behind it.
+    return scheduler_.time_slice > sc_core::SC_ZERO_TIME && !c.destroyed && !c.failed &&
+           !c.aborting && c.write_index > c.consumed + 1 &&
+           sc_core::sc_time_stamp() - c.slice_start < scheduler_.time_slice;
+}
+
+void CommandProcessor::release_columns(Context& c) {
+    c.holding = false;
+    arbiter_.release(c.held.first, c.held.count);
+    if (observer_ != nullptr) {
+        observer_->columns_released(c.held.first, c.held.count);
+    }
 }
 
 void CommandProcessor::fail_context(Context& c, const std::string& why) {
@@ -144,6 +169,9 @@ void CommandProcessor::engine(unsigned vf) {
         // One command per turn, so the VF's contexts take turns too.
         if (!serve_one(*c)) {
             c->kicked = false;
+            if (c->holding) {
+                release_columns(*c); // its queue ran dry or broke: the slice ends here
+            }
         }
     }
 }
@@ -203,6 +231,9 @@ bool CommandProcessor::serve_one(Context& c) {
             return dma(vf, false, a, d, n);
         });
     Outcome outcome;
+    if (c.holding && (c.aborting || !decoded.ok)) {
+        release_columns(c); // a command that does not run ends the slice
+    }
     if (c.aborting) {
         outcome.start = outcome.end = sc_core::sc_time_stamp();
         outcome.status = tiles::cert::Status::aborted;
@@ -268,17 +299,23 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Comman
         }
         tasks.push_back(std::move(t));
     }
-    // Wait for the columns; a new owner finds them cleared (nothing of the last one leaks).
-    if (observer_ != nullptr) {
-        observer_->command_phase(vf, c.info.id, "columns");
-    }
-    const bool switched = arbiter_.acquire(columns->first, columns->count, c.owner);
-    if (observer_ != nullptr) {
-        observer_->columns_granted(columns->first, columns->count, vf, c.info.id, switched);
-    }
-    if (switched) {
-        wait(scheduler_.context_switch);
-        array_.reset_columns(columns->first, columns->count);
+    // Wait for the columns, unless the context still holds them from its last command (its
+    // time slice); a new owner finds them cleared (nothing of the last one leaks).
+    if (!c.holding) {
+        if (observer_ != nullptr) {
+            observer_->command_phase(vf, c.info.id, "columns");
+        }
+        const bool switched = arbiter_.acquire(columns->first, columns->count, c.owner);
+        c.holding = true;
+        c.held = *columns;
+        c.slice_start = sc_core::sc_time_stamp();
+        if (observer_ != nullptr) {
+            observer_->columns_granted(columns->first, columns->count, vf, c.info.id, switched);
+        }
+        if (switched) {
+            wait(scheduler_.context_switch);
+            array_.reset_columns(columns->first, columns->count);
+        }
     }
     for (unsigned col = columns->first; col < columns->first + columns->count; ++col) {
         array_.set_column_owner(col, vf);
@@ -290,14 +327,15 @@ CommandProcessor::Outcome CommandProcessor::execute(Context& c, const hq::Comman
     tiles::cert::RunOptions options;
     options.wait_timeout = scheduler_.wait_timeout;
     options.stop = &c.stop;
+    c.running = true;
     const tiles::cert::RunResult r = cert_.run(
         tasks, columns->first, columns->count,
         [this, vf](std::uint64_t a, void* d, std::size_t n) { return dma(vf, false, a, d, n); },
         options);
+    c.running = false;
     out.end = sc_core::sc_time_stamp();
-    arbiter_.release(columns->first, columns->count);
-    if (observer_ != nullptr) {
-        observer_->columns_released(columns->first, columns->count);
+    if (!r.ok() || !keeps_columns(c)) {
+        release_columns(c);
     }
     out.status = r.status;
     out.state = r.ok() ? hq::kStateCompleted : hq::kStateError;

@@ -71,6 +71,12 @@ private:
         bool destroyed = false;
         bool aborting = false; // a runlist member failed: abort the rest of its runlist
         bool warned_layout = false;
+        // The context holds its columns between commands (scheduler.time_slice): granted at
+        // `slice_start`, not yet released; `running` while its uCs run on them.
+        bool holding = false;
+        bool running = false;
+        ColumnRange held;
+        sc_core::sc_time slice_start = sc_core::SC_ZERO_TIME;
         tiles::cert::StopSignal stop; // requested when the context goes away mid-command
     };
     struct Outcome {
@@ -88,6 +94,9 @@ private:
     Outcome execute(Context& context, const hq::Command& command);
     void complete(Context& context, const hq::Command& command, const Outcome& outcome);
     void fail_context(Context& context, const std::string& why);
+    // Whether a context that just finished a command keeps its columns for its next one.
+    [[nodiscard]] bool keeps_columns(const Context& context) const;
+    void release_columns(Context& context);
     bool dma(unsigned vf, bool write, std::uint64_t address, void* data, std::size_t size);
     std::string name_of(const Context& context) const;
 

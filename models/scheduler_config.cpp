@@ -10,8 +10,8 @@ const char* policy_name(SchedulingPolicy policy) {
 
 SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const SchedulerConfig& d,
                                        unsigned total_vfs, unsigned array_columns) {
-    node.expect_only(
-        {"policy", "context_switch_us", "dispatch_us", "wait_timeout_us", "vf_columns"});
+    node.expect_only({"policy", "context_switch_us", "dispatch_us", "wait_timeout_us",
+                      "time_slice_us", "vf_columns"});
     SchedulerConfig c = d;
     c.policy =
         node.get_choice("policy", policy_name(d.policy), {"time_sharing", "spatial"}) == "spatial"
@@ -25,6 +25,8 @@ SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const Sch
     c.wait_timeout = sc_core::sc_time(
         node.get_double("wait_timeout_us", d.wait_timeout.to_seconds() * 1e6, 1, 1e9),
         sc_core::SC_US);
+    c.time_slice = sc_core::sc_time(
+        node.get_double("time_slice_us", d.time_slice.to_seconds() * 1e6, 0, 1e9), sc_core::SC_US);
     const auto slices = node.children("vf_columns");
     if (!slices.empty()) {
         if (slices.size() != total_vfs) {

@@ -31,6 +31,11 @@ struct SchedulerConfig {
     // How long a uC may wait for one thing (a poll, tokens, its uC-DMA, a barrier) before the
     // command fails with a timeout: AMD's control code carries no timeouts of its own.
     sc_core::sc_time wait_timeout{1, sc_core::SC_SEC};
+    // How long a context may keep its columns once granted: while its slice lasts and its queue
+    // holds more commands, it runs them without going back to the arbiter; after the slice it
+    // gives the columns up at the next command boundary (commands are not preempted mid-run).
+    // Zero gives them up after every command, so VFs take turns command by command.
+    sc_core::sc_time time_slice = sc_core::SC_ZERO_TIME;
     // spatial: explicit slices per VF (VF1 first); empty = an even split that wraps around.
     std::vector<ColumnRange> vf_columns;
 };

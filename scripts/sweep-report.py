@@ -2,8 +2,9 @@
 """Draws the HTML report of an aie4sim sweep from its results.jsonl (one record per point),
 with matplotlib (Debian's python3-matplotlib):
 
-  - throughput and p99 latency against each axis that takes more than one value (every point a
-    dot, coloured by another axis, and the median per value as a line);
+  - throughput, p99 latency and fairness between VFs (Jain's index) against each axis that takes
+    more than one value (every point a dot, coloured by another axis, the median per value as a
+    line);
   - fairness between VFs: Jain's index per point, and each numeric per-VF field of the runs'
     reports (throughput, latency, ...) as a heat map of points by VFs;
   - a table of every point (its axis values, status, metrics) with the failed points' errors.
@@ -26,11 +27,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 POINT_METRICS = [("throughput_tops", "throughput (TOPS, all VFs)"),
-                 ("latency_p99_us", "p99 latency (us, per command)")]
+                 ("latency_p99_us", "p99 latency (us, per command)"),
+                 ("fairness_jain", "fairness between VFs (Jain)")]
 
 
 def label(v):
-    return v if isinstance(v, str) else json.dumps(v, separators=(",", ":"))
+    if isinstance(v, str):
+        return v
+    if isinstance(v, dict) and isinstance(v.get("name"), str):
+        return v["name"]  # an inline workload mix goes by its name
+    return json.dumps(v, separators=(",", ":"))
 
 
 def load(path):
@@ -59,7 +65,7 @@ def axis_values(records, axis):
 def plot_axis(records, axis, colour_axis, out, images):
     ok = [r for r in records if r["status"] == "ok"]
     values = axis_values(records, axis)
-    fig, plots = plt.subplots(1, len(POINT_METRICS), figsize=(5.2 * len(POINT_METRICS), 3.6))
+    fig, plots = plt.subplots(1, len(POINT_METRICS), figsize=(4.8 * len(POINT_METRICS), 3.6))
     colours = axis_values(ok, colour_axis) if colour_axis else [None]
     cmap = plt.get_cmap("tab10")
     for ax, (metric, title) in zip(plots, POINT_METRICS):

@@ -30,9 +30,6 @@ template <typename T> std::vector<std::uint8_t> bytes_of(const std::vector<T>& v
 WorkloadData make_workload_data(const Workload& w, std::uint32_t seed) {
     WorkloadData d;
     d.seed = seed;
-    d.inputs.resize(w.buffers.size());
-    d.expected.resize(w.buffers.size());
-    d.compare = "exact";
     const bool gemm = std::holds_alternative<GemmSpec>(w.spec);
     const float range = gemm ? 2.0f : 8.0f;
     d.generator = "std::mt19937(" + std::to_string(seed) +
@@ -41,11 +38,9 @@ WorkloadData make_workload_data(const Workload& w, std::uint32_t seed) {
                   std::to_string(static_cast<int>(range)) + "))";
     std::mt19937 rng(seed);
     std::vector<std::vector<std::uint8_t>> dense(w.buffers.size());
-    std::size_t out = w.buffers.size();
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         const HostBuffer& b = w.buffers[i];
         if (b.role != BufferRole::input) {
-            out = b.role == BufferRole::output ? i : out;
             continue;
         }
         const std::size_t n = std::size_t{b.rows} * b.cols;
@@ -62,6 +57,38 @@ WorkloadData make_workload_data(const Workload& w, std::uint32_t seed) {
                 e = static_cast<std::int8_t>(rng());
             }
             dense[i] = bytes_of(v);
+        }
+    }
+    WorkloadData fed = workload_data_for(w, dense);
+    d.inputs = std::move(fed.inputs);
+    d.expected = std::move(fed.expected);
+    d.compare = fed.compare;
+    return d;
+}
+
+WorkloadData workload_data_for(const Workload& w,
+                               const std::vector<std::vector<std::uint8_t>>& dense) {
+    WorkloadData d;
+    d.inputs.resize(w.buffers.size());
+    d.expected.resize(w.buffers.size());
+    d.compare = "exact";
+    d.generator = "given";
+    if (dense.size() != w.buffers.size()) {
+        throw BuildError(w.op + ": " + std::to_string(dense.size()) + " inputs for " +
+                         std::to_string(w.buffers.size()) + " buffers");
+    }
+    std::size_t out = w.buffers.size();
+    for (std::size_t i = 0; i < w.buffers.size(); ++i) {
+        const HostBuffer& b = w.buffers[i];
+        if (b.role != BufferRole::input) {
+            out = b.role == BufferRole::output ? i : out;
+            continue;
+        }
+        const std::size_t want = std::size_t{b.rows} * b.cols * data_type_size(b.type);
+        if (dense[i].size() != want) {
+            throw BuildError(w.op + ": input " + b.name + " has " +
+                             std::to_string(dense[i].size()) + " bytes, needs " +
+                             std::to_string(want));
         }
         d.inputs[i] = pack(b, dense[i].data());
     }

@@ -31,6 +31,12 @@ struct WorkloadData {
 // otherwise (std::mt19937 seeded with `seed`, buffer after buffer).
 WorkloadData make_workload_data(const Workload& workload, std::uint32_t seed);
 
+// The same for inputs the caller chose (a chain feeds one step's result to the next): `dense`
+// holds each input buffer's content as dense rows x cols of its type, and nothing for the
+// other buffers. The expected output comes from the same CPU references.
+WorkloadData workload_data_for(const Workload& workload,
+                               const std::vector<std::vector<std::uint8_t>>& dense);
+
 // "" when output buffer `index` (device layout, `device`) matches; otherwise a message that
 // names the first element that does not, and how many differ.
 std::string check_output(const Workload& workload, const WorkloadData& data, std::size_t index,

@@ -2,9 +2,12 @@
 
 #include "common/config_node.h"
 #include "models/device_config.h"
+#include "models/host/mix_runner.h"
+#include "models/host/workload_mix.h"
 
 #include <array>
 #include <boost/json.hpp>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <string_view>
@@ -19,8 +22,8 @@ namespace {
     throw ManifestError(field + ": " + why);
 }
 
-constexpr std::array<std::string_view, 6> kRunAxes = {"vfs",  "policy", "column_split",
-                                                      "gemm", "type",   "seed"};
+constexpr std::array<std::string_view, 8> kRunAxes = {
+    "vfs", "policy", "column_split", "gemm", "type", "seed", "mix", "time_slice"};
 
 bool is_config_path(const std::string& axis) {
     return axis.find('.') != std::string::npos;
@@ -59,6 +62,22 @@ void check_value(const std::string& axis, const json::value& v, const std::strin
         if (!v.is_string() || !std::regex_match(std::string(v.as_string()), shape)) {
             fail(field, "a GEMM shape MxKxN, e.g. \"256x256x256\"");
         }
+    } else if (axis == "time_slice") {
+        if (!v.is_number() || v.to_number<double>() < 0 || v.to_number<double>() > 1e9) {
+            fail(field, "a time slice in microseconds, 0 to 1e9 (0: the columns are given up "
+                        "after every command)");
+        }
+    } else if (axis == "mix") {
+        if (!v.is_string() && !v.is_object()) {
+            fail(field, "a workload mix: the path of a mix file, or an inline mix object");
+        }
+        if (v.is_object()) {
+            try {
+                (void)models::host::parse_mix(v);
+            } catch (const models::host::MixError& e) {
+                fail(field, e.what());
+            }
+        }
     } else if (axis == "column_split") {
         if (v.is_string() && v.as_string() == "even") {
             return;
@@ -76,8 +95,8 @@ void check_value(const std::string& axis, const json::value& v, const std::strin
         }
     } else if (!is_config_path(axis)) {
         fail("axes." + axis,
-             "unknown axis (known: vfs, policy, column_split, gemm, type, seed, or a dotted "
-             "configuration path such as scheduler.context_switch_us)");
+             "unknown axis (known: vfs, policy, column_split, gemm, type, seed, mix, time_slice, "
+             "or a dotted configuration path such as scheduler.context_switch_us)");
     }
 }
 
@@ -108,8 +127,25 @@ void set_path(json::object& config, const std::string& path, const json::value& 
     }
 }
 
+// The mix document of a `mix` value: inline, or read from its file (relative to the manifest).
+json::value mix_document(const json::value& v, const std::string& manifest_dir,
+                         const std::string& where) {
+    if (v.is_null() || v.is_object()) {
+        return v;
+    }
+    std::string file(v.as_string());
+    if (!file.empty() && file[0] != '/' && !manifest_dir.empty()) {
+        file = manifest_dir + "/" + file;
+    }
+    try {
+        return common::parse_config_file(file);
+    } catch (const common::ConfigError& e) {
+        throw ManifestError(where + ": mix: " + e.what());
+    }
+}
+
 Point make_point(std::size_t index, const json::object& assignment, const json::object& defaults,
-                 const json::object& base) {
+                 const json::object& base, const std::string& manifest_dir) {
     Point p;
     p.index = index;
     p.assignment = assignment;
@@ -124,8 +160,12 @@ Point make_point(std::size_t index, const json::object& assignment, const json::
     p.seed = static_cast<std::uint64_t>(get("seed").as_int64());
     p.config = base;
     const std::string where = "point " + std::to_string(index) + " (" + describe(assignment) + ")";
+    p.mix = mix_document(get("mix"), manifest_dir, where);
     set_path(p.config, "sriov.total_vfs", p.vfs, where);
     set_path(p.config, "scheduler.policy", json::string(p.policy), where);
+    if (const json::value& slice = get("time_slice"); !slice.is_null()) {
+        set_path(p.config, "scheduler.time_slice_us", slice, where);
+    }
     const json::value& split = get("column_split");
     if (split.is_array()) {
         json::array slices;
@@ -140,10 +180,19 @@ Point make_point(std::size_t index, const json::object& assignment, const json::
         }
     }
     // The configuration reader names a bad setting exactly as a config file's would be named.
+    models::DeviceConfig device;
     try {
-        models::parse_device_config(json::value(p.config), where);
+        device = models::parse_device_config(json::value(p.config), where);
     } catch (const common::ConfigError& e) {
         throw ManifestError(where + ": " + e.what());
+    }
+    // A mix is checked as `run --mix` checks it: its fields, its VFs, what the builder maps.
+    if (!p.mix.is_null()) {
+        try {
+            models::host::check_mix(models::host::parse_mix(p.mix), p.vfs, device);
+        } catch (const models::host::MixError& e) {
+            throw ManifestError(where + ": " + e.what());
+        }
     }
     return p;
 }
@@ -199,7 +248,9 @@ Manifest parse_manifest(const json::value& document, const std::string& path) {
                           {"column_split", "even"},
                           {"gemm", "256x256x256"},
                           {"type", "int8"},
-                          {"seed", 1}};
+                          {"seed", 1},
+                          {"mix", nullptr},
+                          {"time_slice", nullptr}};
     if (auto* r = root.if_contains("run")) {
         if (!r->is_object()) {
             fail("run", "an object of axis defaults");
@@ -207,7 +258,8 @@ Manifest parse_manifest(const json::value& document, const std::string& path) {
         for (const auto& [k, v] : r->as_object()) {
             const std::string axis(k);
             if (std::find(kRunAxes.begin(), kRunAxes.end(), axis) == kRunAxes.end()) {
-                fail("run." + axis, "unknown (known: vfs, policy, column_split, gemm, type, seed)");
+                fail("run." + axis, "unknown (known: vfs, policy, column_split, gemm, type, seed, "
+                                    "mix, time_slice)");
             }
             check_value(axis, v, "run." + axis);
             defaults[axis] = v;
@@ -295,8 +347,10 @@ Manifest parse_manifest(const json::value& document, const std::string& path) {
     if (assignments.empty()) {
         fail("exclude", "excludes every point");
     }
+    const std::string manifest_dir =
+        path.empty() ? std::string() : std::filesystem::path(path).parent_path().string();
     for (std::size_t i = 0; i < assignments.size(); ++i) {
-        m.points.push_back(make_point(i, assignments[i], defaults, base));
+        m.points.push_back(make_point(i, assignments[i], defaults, base, manifest_dir));
     }
     return m;
 }

@@ -7,6 +7,9 @@
 //   column_split     "even", or one [first, count] per VF (scheduler.vf_columns)
 //   gemm             "MxKxN" each VF runs;   type   int8 | bf16
 //   seed             input data seed
+//   mix              a workload mix (docs/workload-mixes.md): a file (relative to the manifest)
+//                    or an inline object; the point runs `aie4sim run --mix` instead of a GEMM
+//   time_slice       microseconds a context may keep its columns (scheduler.time_slice_us)
 //   a.dotted.path    any setting of the device configuration ("scheduler.context_switch_us",
 //                    "aie.timing.shim_dma_bytes_per_cycle", ...), checked like a config file
 // A bad manifest is refused with an error that names the field ("axes.vfs[2]: ...", "point 7:
@@ -35,6 +38,7 @@ struct Point {
     std::string policy;
     std::string gemm; // MxKxN[:bf16]
     std::uint64_t seed = 0;
+    boost::json::value mix; // the workload mix document, or null: one GEMM per VF
 };
 
 struct Manifest {

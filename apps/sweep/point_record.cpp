@@ -1,6 +1,7 @@
 #include "apps/sweep/point_record.h"
 
 #include "common/version.h"
+#include "models/host/mix_statistics.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -42,12 +43,6 @@ std::string tail_lines(const fs::path& file, std::size_t n) {
     return s.str();
 }
 
-// Nearest-rank percentile of sorted samples.
-double percentile(const std::vector<double>& sorted, double p) {
-    const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * sorted.size()));
-    return sorted[std::min(sorted.size(), std::max<std::size_t>(rank, 1)) - 1];
-}
-
 double number(const json::value& v) {
     return v.is_number() ? v.to_number<double>() : 0.0;
 }
@@ -69,14 +64,20 @@ std::vector<std::string> prepare_point(const Point& point, const fs::path& out,
     write_json(dir / "config.json", point.config);
     fs::remove(dir / "run.json");
     fs::remove(dir / "log.txt");
-    return {aie4sim,    "run",
-            "--config", (dir / "config.json").string(),
-            "--vfs",    std::to_string(point.vfs),
-            "--policy", point.policy,
-            "--gemm",   point.gemm,
-            "--seed",   std::to_string(point.seed),
-            "--json",   (dir / "run.json").string(),
-            "--log",    "warn"};
+    std::vector<std::string> command = {aie4sim,    "run",
+                                        "--config", (dir / "config.json").string(),
+                                        "--vfs",    std::to_string(point.vfs),
+                                        "--policy", point.policy,
+                                        "--seed",   std::to_string(point.seed),
+                                        "--json",   (dir / "run.json").string(),
+                                        "--log",    "warn"};
+    if (point.mix.is_null()) {
+        command.insert(command.end(), {"--gemm", point.gemm});
+    } else {
+        write_json(dir / "mix.json", point.mix);
+        command.insert(command.end(), {"--mix", (dir / "mix.json").string()});
+    }
+    return command;
 }
 
 json::object point_metrics(const json::object& results) {
@@ -117,21 +118,27 @@ json::object point_metrics(const json::object& results) {
     if (const json::value* s = results.if_contains("makespan_us")) {
         m["makespan_us"] = number(*s);
     }
+    // A workload mix's report has the percentiles over all its commands and its fairness.
+    for (const char* key : {"latency_p50_us", "latency_p99_us", "fairness_jain", "queueing_p99_us",
+                            "array_utilisation"}) {
+        if (const json::value* v = results.if_contains(key); v != nullptr && v->is_number()) {
+            m[key] = number(*v);
+        }
+    }
+    if (m.contains("latency_p99_us")) {
+        if (const json::value* n = results.if_contains("commands")) {
+            m["latency_samples"] = number(*n);
+        }
+        return m;
+    }
     if (!latencies.empty()) {
-        std::sort(latencies.begin(), latencies.end());
-        m["latency_p50_us"] = percentile(latencies, 50);
-        m["latency_p99_us"] = percentile(latencies, 99);
+        m["latency_p50_us"] = models::host::percentile(latencies, 50);
+        m["latency_p99_us"] = models::host::percentile(latencies, 99);
         m["latency_samples"] = latencies.size();
     }
     if (!throughput.empty()) {
-        double sum = 0, squares = 0;
-        for (double x : throughput) {
-            sum += x;
-            squares += x * x;
-        }
         // Jain's index: 1 when every VF gets the same throughput, 1/n when one gets it all.
-        m["fairness_jain"] =
-            squares > 0 ? sum * sum / (static_cast<double>(throughput.size()) * squares) : 0.0;
+        m["fairness_jain"] = models::host::jain_index(throughput);
     }
     return m;
 }

@@ -100,6 +100,52 @@ bad-paths)
     expect_status 2 "$tool" run --config "$work"
     grep -q 'is a folder, not a JSON file' "$work/err" || fail "a folder as --config misreported"
     ;;
+run-mix)
+    # A workload mix: every VF under its own arrival pattern, every kind of workload (the
+    # transformer block, an element-wise chain, softmax, GEMMs of two types), each command
+    # checked against the CPU references; the table and the JSON report carry the statistics.
+    example=$(dirname "$0")/../../docs/examples/mix-inference.json
+    expect_status 0 "$tool" run --mix "$example" --json "$work/mix.json"
+    [ "$(grep -cE '^[1-4] +(closed|[0-9.]+/ms|[0-9]+ every)' "$work/out")" = 4 ] || fail "expected 4 VF rows"
+    grep -q 'fairness (Jain' "$work/out" || fail "no fairness line"
+    python3 - "$work/mix.json" <<'PY' || fail "bad mix report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["mix"] == "inference" and r["vfs"] == 4 and r["commands_failed"] == 0, r
+assert 0 < r["fairness_jain"] <= 1 and r["latency_p99_us"] >= r["latency_p50_us"] > 0
+for v in r["results"]:
+    assert v["verified"] and v["commands"] > 0 and v["jobs"] > 0, v
+    assert v["latency_p99_us"] >= v["latency_p50_us"] >= v["queueing_p50_us"] >= 0, v
+    assert 0 < v["column_utilisation"] <= 1 and v["ops_per_s"] > 0 and v["commands_per_s"] > 0, v
+vf = {v["vf"]: v for v in r["results"]}
+assert vf[1]["commands"] == 6 * vf[1]["jobs"], vf[1]      # the transformer block: six steps
+assert vf[2]["jobs"] == 40, vf[2]                          # 20 per ms for 2 ms
+assert vf[3]["jobs"] == 16, vf[3]                          # 4 every 500 us for 2 ms
+assert r["window_us"] >= 2000
+print("mix report ok:", {k: r[k] for k in ("commands", "latency_p99_us", "fairness_jain")})
+PY
+    # The same seed gives the same run; another seed another choice of jobs.
+    expect_status 0 "$tool" run --mix "$example" --json "$work/again.json"
+    python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); [x.pop("wall_seconds") for x in (a,b)]; assert a==b' \
+        "$work/mix.json" "$work/again.json" || fail "the same seed gave another run"
+    ;;
+bad-mix)
+    expect_status 2 "$tool" run --mix '{"default": {"workloads": [{"op": "copy"}]}}'
+    grep -q 'mix: duration_us: a mix needs a bound' "$work/err" || fail "no bound: not named"
+    echo '{"jobs": 2, "vfs": {"2": {"arrival": {"pattern": "fixed_rate", "per_ms": 0}, "workloads": [{"op": "copy"}]}}}' >"$work/rate.json"
+    expect_status 2 "$tool" run --mix "$work/rate.json"
+    grep -q 'vfs.2.arrival.per_ms: must be between' "$work/err" || fail "per_ms: not named"
+    expect_status 2 "$tool" run --mix '{"jobs": 1, "default": {"workloads": [{"op": "gemm", "shape": "64x9000x64"}]}}'
+    grep -q 'workload "gemm 64x9000x64 int8"' "$work/err" || fail "builder limit: workload not named"
+    expect_status 2 "$tool" run --mix '{"jobs": 1, "vfs": {"9": {"workloads": [{"op": "copy"}]}}}'
+    grep -q 'VF 1 has no workloads' "$work/err" || fail "a VF without workloads not refused"
+    expect_status 2 "$tool" run --mix "$work/missing.json"
+    grep -q 'cannot open' "$work/err" || fail "missing mix file not reported"
+    expect_status 2 "$tool" run --mix '{"jobs": 1,'
+    grep -q 'not valid JSON' "$work/err" || fail "inline syntax error not reported"
+    expect_status 2 "$tool" run --mix "$work/rate.json" --gemm 64x64x64
+    grep -q -- '--gemm and --mix exclude each other' "$work/err" || fail "--gemm with --mix"
+    ;;
 *)
     fail "unknown case $case_name"
     ;;

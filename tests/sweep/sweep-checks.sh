@@ -78,7 +78,12 @@ bad-manifest)
     refused '{"axes": {"colour": [1]}}' 'axes.colour: unknown axis'
     refused '{"axes": {"vfs": []}}' 'axes.vfs: a non-empty list'
     refused '{"axis": {}}' 'axis: unknown setting'
-    refused '{"axes": {"scheduler.time_slice_us": [10]}}' 'scheduler.time_slice_us: unknown setting'
+    refused '{"axes": {"scheduler.time_slice": [10]}}' 'scheduler.time_slice: unknown setting'
+    refused '{"axes": {"time_slice": [-1]}}' 'axes.time_slice[0]: a time slice in microseconds'
+    refused '{"axes": {"mix": [3]}}' 'axes.mix[0]: a workload mix'
+    refused '{"axes": {"mix": [{"jobs": 1, "default": {"arrival": {"pattern": "often"}, "workloads": [{"op": "copy"}]}}]}}' 'axes.mix[0]: mix: default.arrival.pattern'
+    refused '{"axes": {"mix": ["no-such-mix.json"]}}' 'mix: config: cannot open'
+    refused '{"axes": {"vfs": [1, 2]}, "run": {"mix": {"jobs": 1, "vfs": {"2": {"workloads": [{"op": "copy"}]}}}}}' 'point 0 (vfs=1): mix: VF 1 has no workloads'
     refused '{"axes": {"aie.timing.shim_dma_bytes_per_cycle": [6]}}' 'aie.timing.shim_dma_bytes_per_cycle: must be a multiple of 4'
     refused '{"axes": {"vfs": [2]}, "run": {"policy": "spatial", "column_split": [[0, 1]]}}' 'scheduler.vf_columns'
     refused '{"axes": {"vfs": [1]}, "exclude": [{"gemm": "1x1x1"}]}' 'exclude[0].gemm: not an axis'
@@ -88,6 +93,35 @@ bad-manifest)
     [ $? = 2 ] && grep -q 'cannot open' "$work/out" || fail "a missing manifest"
     "$exe" sweep "$example" --point 50 >"$work/out" 2>&1
     [ $? = 2 ] && grep -q -- '--point 50: the sweep has 50 points' "$work/out" || fail "--point out of range"
+    ;;
+mix-axis)
+    # Workload mixes (one from a file next to the manifest, one inline) against time slices:
+    # every point runs its mix, the records carry the mix's percentiles and fairness, a longer
+    # slice means fewer context switches, and the report plots p99 latency and fairness
+    # against both axes.
+    manifest=$(dirname "$example")/sweep-mixes.json
+    "$exe" sweep "$manifest" --dry-run > "$work/list" || fail "dry run"
+    head -n 1 "$work/list" | grep -q '^6 points' || fail "the mix manifest is not 6 points"
+    "$exe" sweep "$manifest" --out "$work/m" -j 2 || fail "the mix sweep failed"
+    $py - "$work/m/results.jsonl" <<'PY' || fail "bad mix records"
+import json, sys
+rs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(rs) == 6
+for r in rs:
+    assert r["status"] == "ok", r["error"]
+    assert "--mix" in r["command"] and "--gemm" not in r["command"], r["command"]
+    m = r["metrics"]
+    assert m["latency_p99_us"] >= m["latency_p50_us"] > 0 and 0 < m["fairness_jain"] <= 1, m
+    assert r["results"]["commands_failed"] == 0 and r["results"]["commands"] > 0
+    assert r["config"]["scheduler"]["time_slice_us"] == r["point"]["time_slice"]
+names = [r["results"]["mix"] for r in rs]
+assert names == ["gemm-pair"] * 3 + ["eltwise-rate"] * 3, names
+switches = [r["results"]["context_switches"] for r in rs[:3]]
+assert switches[0] > switches[2], switches   # the closed loop keeps its slice with 200 us
+print("mix sweep ok; context switches by slice 0/50/200:", switches)
+PY
+    [ -s "$work/m/plots/axis-mix.png" ] && [ -s "$work/m/plots/axis-time_slice.png" ] || fail "axis plots missing"
+    grep -q 'eltwise-rate' "$work/m/report.html" || fail "the report does not name the inline mix"
     ;;
 *)
     fail "unknown case $case_name"
