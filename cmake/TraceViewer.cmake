@@ -1,19 +1,24 @@
 # Chrome DevTools' trace engine (the Performance panel's parser, npm @paulirish/trace_engine),
-# installed once into the build tree at build time so that the trace tests can load our traces
-# with a real viewer's parser without a network. npm uses its own configured registry.
-set(AIE4SIM_TRACE_ENGINE_VERSION 0.0.65)
-set(AIE4SIM_TRACE_ENGINE_DIR ${PROJECT_BINARY_DIR}/deps/trace-engine)
-find_program(AIE4SIM_NPM npm)
-find_program(AIE4SIM_NODE node)
-if(NOT AIE4SIM_NPM OR NOT AIE4SIM_NODE)
-  message(FATAL_ERROR "node and npm are needed for the trace tests (scripts/setup-host.sh "
-                      "installs Debian's nodejs and npm)")
+# an optional second judge of our traces. A fresh Debian machine reaches only Debian's registry
+# (through apt), and Debian does not package this engine, so the build never fetches it:
+# `scripts/fetch-trace-engine.sh BUILD_DIR` installs it with the machine's own npm and its
+# configured registry. When it is there (or AIE4SIM_TRACE_ENGINE_DIR names a copy), the trace
+# tests also load every trace with it; without it they check the trace-event format alone.
+set(AIE4SIM_TRACE_ENGINE_VERSION 0.0.65 CACHE INTERNAL "")
+set(AIE4SIM_TRACE_ENGINE_DIR "" CACHE PATH
+  "an installed @paulirish/trace_engine (scripts/fetch-trace-engine.sh); empty: looked for in the build tree")
+set(AIE4SIM_TRACE_ENGINE_FOUND "")
+foreach(dir ${AIE4SIM_TRACE_ENGINE_DIR} ${PROJECT_BINARY_DIR}/deps/trace-engine)
+  if(EXISTS ${dir}/node_modules/@paulirish/trace_engine/package.json AND NOT AIE4SIM_TRACE_ENGINE_FOUND)
+    find_program(AIE4SIM_NODE node)
+    if(AIE4SIM_NODE)
+      set(AIE4SIM_TRACE_ENGINE_FOUND ${dir})
+    endif()
+  endif()
+endforeach()
+if(AIE4SIM_TRACE_ENGINE_FOUND)
+  message(STATUS "Trace tests also load traces with DevTools' trace engine in ${AIE4SIM_TRACE_ENGINE_FOUND}")
+else()
+  message(STATUS "DevTools' trace engine not installed: trace tests check the format only "
+                 "(scripts/fetch-trace-engine.sh adds it)")
 endif()
-set(stamp ${AIE4SIM_TRACE_ENGINE_DIR}/installed-${AIE4SIM_TRACE_ENGINE_VERSION}.stamp)
-add_custom_command(OUTPUT ${stamp}
-  COMMAND ${CMAKE_COMMAND} -E make_directory ${AIE4SIM_TRACE_ENGINE_DIR}
-  COMMAND ${AIE4SIM_NPM} install --prefix ${AIE4SIM_TRACE_ENGINE_DIR} --no-audit --no-fund
-          --loglevel=error @paulirish/trace_engine@${AIE4SIM_TRACE_ENGINE_VERSION}
-  COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
-  COMMENT "Installing Chrome DevTools' trace engine ${AIE4SIM_TRACE_ENGINE_VERSION} (npm) for the trace tests")
-add_custom_target(trace-engine ALL DEPENDS ${stamp})

@@ -24,11 +24,6 @@ for p in "${packages[@]}"; do
         missing+=("$p")
     fi
 done
-# The trace tests load traces with Chrome DevTools' trace engine (npm): node and npm from
-# Debian, unless the machine already has them (from elsewhere, under the same package names).
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-    missing+=(nodejs npm)
-fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "aie4sim: installing Debian packages: ${missing[*]}"
