@@ -666,13 +666,6 @@ private:
 
 void check_mix(const WorkloadMix& mix, unsigned vfs, const DeviceConfig& config) {
     const tiles::Geometry& g = config.aie.geometry;
-    for (const auto& entry : mix.per_vf) {
-        if (entry.first == 0 || entry.first > vfs) {
-            // A mix written for more VFs than the run enables would silently drop that work.
-            throw MixError("mix: vfs." + std::to_string(entry.first) + ": the run has VFs 1.." +
-                           std::to_string(vfs));
-        }
-    }
     for (unsigned vf = 1; vf <= vfs; ++vf) {
         const VfMix& m = mix.for_vf(vf);
         if (m.jobs.empty()) {

@@ -83,7 +83,7 @@ bad-manifest)
     refused '{"axes": {"mix": [3]}}' 'axes.mix[0]: a workload mix'
     refused '{"axes": {"mix": [{"jobs": 1, "default": {"arrival": {"pattern": "often"}, "workloads": [{"op": "copy"}]}}]}}' 'axes.mix[0]: mix: default.arrival.pattern'
     refused '{"axes": {"mix": ["no-such-mix.json"]}}' 'mix: config: cannot open'
-    refused '{"axes": {"vfs": [1, 2]}, "run": {"mix": {"jobs": 1, "vfs": {"2": {"workloads": [{"op": "copy"}]}}}}}' 'point 0 (vfs=1): mix: vfs.2: the run has VFs 1..1'
+    refused '{"axes": {"vfs": [1, 2]}, "run": {"mix": {"jobs": 1, "vfs": {"2": {"workloads": [{"op": "copy"}]}}}}}' 'point 0 (vfs=1): mix: VF 1 has no workloads'
     refused '{"axes": {"aie.timing.shim_dma_bytes_per_cycle": [6]}}' 'aie.timing.shim_dma_bytes_per_cycle: must be a multiple of 4'
     refused '{"axes": {"vfs": [2]}, "run": {"policy": "spatial", "column_split": [[0, 1]]}}' 'scheduler.vf_columns'
     refused '{"axes": {"vfs": [1]}, "exclude": [{"gemm": "1x1x1"}]}' 'exclude[0].gemm: not an axis'
