@@ -4,6 +4,8 @@
 
 #include <cstdio>
 #include <string>
+#include <type_traits>
+#include <variant>
 
 namespace aie4sim::tiles::host {
 
@@ -68,6 +70,24 @@ void check_partition(const PartitionShape& part) {
     if (part.core_rows == 0) {
         throw BuildError("partition: no core rows");
     }
+}
+
+Workload build_workload(const WorkloadSpec& spec, const PartitionShape& partition,
+                        const BuildOptions& options) {
+    return std::visit(
+        [&](const auto& s) -> Workload {
+            using S = std::decay_t<decltype(s)>;
+            if constexpr (std::is_same_v<S, GemmSpec>) {
+                return build_gemm(s, partition, options);
+            } else if constexpr (std::is_same_v<S, EltwiseSpec>) {
+                return build_eltwise(s, partition, options);
+            } else if constexpr (std::is_same_v<S, SoftmaxSpec>) {
+                return build_softmax(s, partition, options);
+            } else {
+                return build_copy(s, partition, options);
+            }
+        },
+        spec);
 }
 
 } // namespace aie4sim::tiles::host

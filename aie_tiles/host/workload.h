@@ -133,4 +133,8 @@ Workload build_copy(const CopySpec& spec, const PartitionShape& partition,
 Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& partition,
                        const BuildOptions& options = {});
 
+// Whichever of the builders above `spec` names.
+Workload build_workload(const WorkloadSpec& spec, const PartitionShape& partition,
+                        const BuildOptions& options = {});
+
 } // namespace aie4sim::tiles::host

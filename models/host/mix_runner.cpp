@@ -4,6 +4,7 @@
 #include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload_data.h"
+#include "common/align.h"
 #include "models/host/process_join.h"
 #include "models/queue/ert_command.h"
 
@@ -28,27 +29,6 @@ sc_core::sc_time command_timeout() {
 }
 constexpr std::uint8_t kPoison = 0xA5; // outputs are filled with it before each run
 
-std::uint64_t align_up(std::uint64_t v, std::uint64_t a) {
-    return (v + a - 1) & ~(a - 1);
-}
-
-th::Workload build(const th::WorkloadSpec& spec, const th::PartitionShape& shape) {
-    return std::visit(
-        [&](const auto& s) -> th::Workload {
-            using S = std::decay_t<decltype(s)>;
-            if constexpr (std::is_same_v<S, th::GemmSpec>) {
-                return th::build_gemm(s, shape);
-            } else if constexpr (std::is_same_v<S, th::EltwiseSpec>) {
-                return th::build_eltwise(s, shape);
-            } else if constexpr (std::is_same_v<S, th::SoftmaxSpec>) {
-                return th::build_softmax(s, shape);
-            } else {
-                return th::build_copy(s, shape);
-            }
-        },
-        spec);
-}
-
 std::size_t output_index(const th::Workload& w) {
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         if (w.buffers[i].role == th::BufferRole::output) {
@@ -69,7 +49,7 @@ class ProgramCache {
 public:
     std::shared_ptr<const Program> get(const th::WorkloadSpec& spec,
                                        const th::PartitionShape& shape) {
-        th::Workload w = build(spec, shape);
+        th::Workload w = th::build_workload(spec, shape);
         auto& slot = programs_[w.assembly];
         if (!slot) {
             auto p = std::make_shared<Program>();
@@ -97,7 +77,7 @@ public:
     Arena(std::uint64_t base, std::uint64_t bytes) : at_(base), end_(base + bytes) {}
     std::uint64_t take(std::uint64_t bytes) {
         const std::uint64_t a = at_;
-        at_ = align_up(at_ + std::max<std::uint64_t>(bytes, 1), 4096);
+        at_ = common::align_up(at_ + std::max<std::uint64_t>(bytes, 1), 4096);
         if (at_ > end_) {
             throw MixError("mix: a VF's buffers outgrew its host memory region");
         }
@@ -678,7 +658,7 @@ void check_mix(const WorkloadMix& mix, unsigned vfs, const DeviceConfig& config)
         for (const JobSpec& job : m.jobs) {
             for (const th::WorkloadSpec& step : job.steps) {
                 try {
-                    (void)build(step, shape);
+                    (void)th::build_workload(step, shape);
                 } catch (const std::exception& e) {
                     throw MixError("mix: VF " + std::to_string(vf) + ": workload \"" + job.name +
                                    "\" on its " + std::to_string(slice.count) +

@@ -3,36 +3,12 @@
 #include "aie_tiles/host/aiebu_tool.h"
 #include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/workload_data.h"
+#include "common/align.h"
 #include "models/queue/ert_command.h"
 
 namespace aie4sim::models::host {
 
-namespace {
-
 namespace th = tiles::host;
-
-std::uint64_t align_up(std::uint64_t v, std::uint64_t a) {
-    return (v + a - 1) & ~(a - 1);
-}
-
-th::Workload build(const th::WorkloadSpec& spec, const th::PartitionShape& shape) {
-    return std::visit(
-        [&](const auto& s) -> th::Workload {
-            using S = std::decay_t<decltype(s)>;
-            if constexpr (std::is_same_v<S, th::GemmSpec>) {
-                return th::build_gemm(s, shape);
-            } else if constexpr (std::is_same_v<S, th::EltwiseSpec>) {
-                return th::build_eltwise(s, shape);
-            } else if constexpr (std::is_same_v<S, th::SoftmaxSpec>) {
-                return th::build_softmax(s, shape);
-            } else {
-                return th::build_copy(s, shape);
-            }
-        },
-        spec);
-}
-
-} // namespace
 
 WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadRequest& request,
                             std::uint64_t base) {
@@ -44,7 +20,7 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     th::Workload w;
     th::ControlCode code;
     try {
-        w = build(request.spec, shape);
+        w = th::build_workload(request.spec, shape);
         const auto elf = th::assemble_workload(w);
         code = th::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
@@ -65,21 +41,21 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     SparseMemory& mem = driver.host().memory();
     std::uint64_t at = base;
     QueueHandle queue = open_queue(driver, vf, view.columns * view.core_rows, at);
-    at = align_up(at + hq::QueueLayout::bytes(queue.layout.capacity), 4096);
+    at = common::align_up(at + hq::QueueLayout::bytes(queue.layout.capacity), 4096);
     const std::uint64_t command_bo = at;
     const std::uint64_t trace = at + 2048;
     at += 4096;
     const std::uint64_t arguments = at;
     at += 4096;
     const std::uint64_t instructions = at;
-    at = align_up(at + code.image.size(), 4096);
+    at = common::align_up(at + code.image.size(), 4096);
     std::vector<std::uint64_t> addresses;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         addresses.push_back(at);
         std::vector<std::uint8_t> bytes = data.inputs[i];
         bytes.resize(w.buffers[i].bytes(), 0);
         mem.write(at, bytes.data(), bytes.size());
-        at = align_up(at + bytes.size(), 4096);
+        at = common::align_up(at + bytes.size(), 4096);
     }
     std::vector<std::uint8_t> image;
     try {
