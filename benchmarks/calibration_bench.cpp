@@ -18,13 +18,11 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
 #include "aie_tiles/array_observer.h"
-#include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/host/aiebu_tool.h"
 #include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
+#include "benchmarks/array_rig.h"
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -120,15 +118,9 @@ struct Outcome {
 };
 
 Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
-    testing::FreshSimulation fresh;
-    testing::HostMemory host("host");
-    tiles::AieArray array("array", config);
-    array.host.bind(host.socket);
-    struct Control : sc_core::sc_module {
-        tlm_utils::simple_initiator_socket<Control> socket{"socket"};
-        explicit Control(const sc_core::sc_module_name& n) : sc_module(n) {}
-    } control("control");
-    control.socket.bind(array.control);
+    benchmarks::ArrayRig rig(config);
+    testing::HostMemory& host = rig.host;
+    tiles::AieArray& array = rig.array;
     ShimRate shim(array.context());
     array.context().set_observer(&shim);
 
@@ -193,26 +185,8 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
         o.error = e.what();
         return o;
     }
-    const std::uint64_t instructions = 0x7'0000'0000ull;
-    const auto image = th::patched_image(code, args, config.host_address_offset);
-    host.write(instructions, image.data(), image.size());
-    std::vector<tiles::cert::UcTask> tasks;
-    for (const auto& uc : code.ucs) {
-        tasks.push_back({uc.index, instructions + uc.offset, {}});
-    }
-    tiles::cert::RunResult result;
-    const unsigned columns = w.columns_used;
-    sc_core::sc_spawn([&] {
-        tiles::cert::CertRunner runner(array);
-        result = runner.run(tasks, 0, config.geometry.columns,
-                            [&host](std::uint64_t address, void* data, std::size_t size) {
-                                host.read(address, data, size);
-                                return true;
-                            });
-    });
-    const auto t0 = std::chrono::steady_clock::now();
-    sc_core::sc_start();
-    o.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto [result, wall_s] = rig.run_control_code(code, args, 0x7'0000'0000ull);
+    o.wall_s = wall_s;
     array.context().set_observer(nullptr);
     o.ok = result.ok();
     o.error = result.error;
@@ -241,7 +215,6 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
     // The driver's peak counts int8: 4096 ops per column per cycle, 1024 per core.
     const double peak_ops_per_cycle = 1024.0 * cores;
     o.fraction = o.cycles > 0 ? 2 * macs / (double(o.cycles) * peak_ops_per_cycle) : 0;
-    (void)columns;
     o.shim_bytes_per_cycle = shim.best_bytes_per_cycle;
     o.shim_bytes = shim.best_bytes;
     o.shim_cycles = shim.best_cycles;

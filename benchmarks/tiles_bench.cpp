@@ -13,16 +13,14 @@
 
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
-#include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/core_model.h"
 #include "aie_tiles/host/aiebu_tool.h"
 #include "aie_tiles/host/control_elf.h"
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
+#include "benchmarks/array_rig.h"
 #include "common/config_node.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -60,15 +58,8 @@ struct ArrayRun {
 ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCode& code,
                    const std::vector<std::int8_t>& a, const std::vector<std::int8_t>& b,
                    const std::vector<std::int32_t>& expected, const tiles::ArrayConfig& config) {
-    testing::FreshSimulation fresh;
-    testing::HostMemory host("host");
-    tiles::AieArray array("array", config);
-    array.host.bind(host.socket);
-    struct Control : sc_core::sc_module {
-        tlm_utils::simple_initiator_socket<Control> socket{"socket"};
-        explicit Control(const sc_core::sc_module_name& n) : sc_module(n) {}
-    } control("control");
-    control.socket.bind(array.control);
+    benchmarks::ArrayRig rig(config);
+    testing::HostMemory& host = rig.host;
 
     std::vector<std::uint64_t> args;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
@@ -79,27 +70,9 @@ ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCod
     host.write(args[0], pa.data(), pa.size());
     host.write(args[1], pb.data(), pb.size());
 
-    const std::uint64_t instructions = 0x3'0000'0000ull;
-    const auto image = tiles::host::patched_image(code, args, config.host_address_offset);
-    host.write(instructions, image.data(), image.size());
-    std::vector<tiles::cert::UcTask> tasks;
-    for (const auto& uc : code.ucs) {
-        tasks.push_back({uc.index, instructions + uc.offset, {}});
-    }
-
     ArrayRun r;
-    tiles::cert::RunResult result;
-    sc_core::sc_spawn([&] {
-        tiles::cert::CertRunner runner(array);
-        result = runner.run(tasks, 0, config.geometry.columns,
-                            [&host](std::uint64_t address, void* data, std::size_t size) {
-                                host.read(address, data, size);
-                                return true;
-                            });
-    });
-    const auto t0 = Clock::now();
-    sc_core::sc_start();
-    r.wall_s = seconds_since(t0);
+    const auto [result, wall_s] = rig.run_control_code(code, args, 0x3'0000'0000ull);
+    r.wall_s = wall_s;
     r.ok = result.ok();
     r.error = result.error;
     r.cycles = result.cycles;
@@ -107,10 +80,10 @@ ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCod
     r.exact = c == expected;
     for (unsigned col = 0; col < config.geometry.columns; ++col) {
         for (unsigned row = config.geometry.first_core_row(); row < config.geometry.rows(); ++row) {
-            r.kernel_busy_cycles += array.tile(col, row).core()->busy_cycles();
+            r.kernel_busy_cycles += rig.array.tile(col, row).core()->busy_cycles();
         }
     }
-    r.tile_memory_bytes = array.resident_bytes();
+    r.tile_memory_bytes = rig.array.resident_bytes();
     return r;
 }
 
