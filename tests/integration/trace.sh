@@ -10,13 +10,6 @@
 set -euo pipefail
 exe=$1
 export TRACE_ENGINE_DIR=${2:-}
-# DevTools' trace engine is optional (cmake/TraceViewer.cmake): without it, the format checks.
-devtools=()
-if [ -n "$TRACE_ENGINE_DIR" ]; then
-    devtools=(--devtools "$(cd "$(dirname "$0")/../trace" && pwd)/devtools-load.mjs")
-else
-    echo "note: DevTools' trace engine not installed; checking the trace-event format only"
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 checks=$here/../trace
 python=/usr/bin/python3
@@ -42,13 +35,13 @@ GUEST
     --trace "$work/guest.json" --vcd "$work/guest.vcd" ||
     { echo "FAIL: the guest run failed"; tail -n 30 "$work/model.log"; exit 1; }
 "$python" "$checks/check-trace.py" "$work/guest.json" \
-    --require contexts columns dma cores mailbox flr msix "${devtools[@]}"
+    --require contexts columns dma cores mailbox flr msix --devtools "$checks/devtools-load.mjs"
 "$python" "$checks/check-vcd.py" "$work/guest.vcd" --vfs 2
 
 "$exe" demo --vfs 2 --gemm 128x128x128 --trace "$work/demo.json" --vcd "$work/demo.vcd" \
     > "$work/demo.out" 2>&1 || { cat "$work/demo.out"; echo "FAIL: the demo failed"; exit 1; }
 grep -q "2 of 2 VFs verified" "$work/demo.out" || { cat "$work/demo.out"; echo "FAIL: demo results"; exit 1; }
 "$python" "$checks/check-trace.py" "$work/demo.json" \
-    --require contexts columns dma cores mailbox msix "${devtools[@]}"
+    --require contexts columns dma cores mailbox msix --devtools "$checks/devtools-load.mjs"
 "$python" "$checks/check-vcd.py" "$work/demo.vcd" --vfs 2
 echo "PASS: trace"

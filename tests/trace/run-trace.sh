@@ -7,19 +7,13 @@
 set -euo pipefail
 exe=$1
 export TRACE_ENGINE_DIR=${2:-}
-# DevTools' trace engine is optional (cmake/TraceViewer.cmake): without it, the format checks.
-devtools=()
-if [ -n "$TRACE_ENGINE_DIR" ]; then
-    devtools=(--devtools "$(cd "$(dirname "$0")/../trace" && pwd)/devtools-load.mjs")
-else
-    echo "note: DevTools' trace engine not installed; checking the trace-event format only"
-fi
 here=$(cd "$(dirname "$0")" && pwd)
 python=/usr/bin/python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/aie4sim-run-trace.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 "$exe" run --vfs 3 --policy spatial --gemm 128x256x96 --trace "$work/run.json" --vcd "$work/run.vcd"
-"$python" "$here/check-trace.py" "$work/run.json" --require contexts columns dma cores mailbox msix "${devtools[@]}"
+"$python" "$here/check-trace.py" "$work/run.json" --require contexts columns dma cores mailbox msix \
+    --devtools "$here/devtools-load.mjs"
 "$python" "$here/check-vcd.py" "$work/run.vcd" --vfs 3
 if "$exe" run --trace /nonexistent-dir/t.json >"$work/out" 2>&1; then
     echo "FAIL: an unwritable trace file was accepted"; exit 1
