@@ -343,6 +343,24 @@ bool Uc::write_register(const Instruction& ins, std::uint64_t address, std::uint
     return true;
 }
 
+// The first look of a poll: done when it matches, else the job blocks until the next look.
+Uc::Step Uc::start_poll(JobRun& job, const Instruction& ins) {
+    bool matched = false;
+    if (!poll_once(job, ins, matched)) {
+        return Step::failed;
+    }
+    if (matched) {
+        return Step::next;
+    }
+    block(job, Wait::poll);
+    job.next_check = next_poll_time();
+    return Step::blocked;
+}
+
+sc_core::sc_time Uc::next_poll_time() const {
+    return sc_core::sc_time_stamp() + run_.cycles(run_.timing().poll_interval_cycles);
+}
+
 bool Uc::poll_once(JobRun& job, const Instruction& ins, bool& matched) {
     std::uint64_t a = 0;
     const std::uint64_t target = ins.opcode == Opcode::rel_acq_sync ? ins.value : ins.address;
@@ -552,32 +570,14 @@ Uc::Step Uc::execute(JobRun& job, const Instruction& ins) {
         reg(job, ins.reg) = ins.opcode == Opcode::mov ? ins.value : reg(job, ins.reg) + ins.value;
         return Step::next;
     case Opcode::poll_32:
-    case Opcode::mask_poll_32: {
-        bool matched = false;
-        if (!poll_once(job, ins, matched)) {
-            return failed;
-        }
-        if (matched) {
-            return Step::next;
-        }
-        block(job, Wait::poll);
-        job.next_check = sc_core::sc_time_stamp() + run_.cycles(run_.timing().poll_interval_cycles);
-        return Step::blocked;
-    }
-    case Opcode::rel_acq_sync: {
+    case Opcode::mask_poll_32:
+        return start_poll(job, ins);
+    case Opcode::rel_acq_sync:
         // Reading a lock's release window performs the release; then the acquire is polled.
-        bool matched = false;
-        if (!array_address(ins, ins.address, a) || !read_register(ins, a, v) ||
-            !poll_once(job, ins, matched)) {
+        if (!array_address(ins, ins.address, a) || !read_register(ins, a, v)) {
             return failed;
         }
-        if (matched) {
-            return Step::next;
-        }
-        block(job, Wait::poll);
-        job.next_check = sc_core::sc_time_stamp() + run_.cycles(run_.timing().poll_interval_cycles);
-        return Step::blocked;
-    }
+        return start_poll(job, ins);
     case Opcode::wait_tcts: {
         const unsigned col = ins.id >> 5;
         const unsigned row = ins.id & 0x1F;
@@ -795,8 +795,7 @@ Uc::Unblock Uc::try_unblock(JobRun& job) {
             if (matched) {
                 return Unblock::next;
             }
-            job.next_check =
-                sc_core::sc_time_stamp() + run_.cycles(run_.timing().poll_interval_cycles);
+            job.next_check = next_poll_time();
         }
         waiting = "the register still reads " + hex(job.handle);
         break;

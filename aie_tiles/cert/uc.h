@@ -94,6 +94,8 @@ private:
     bool enqueue_dma(const Instruction& ins, std::uint64_t& handle);
     bool apply_offset(const Instruction& ins);
     bool poll_once(JobRun& job, const Instruction& ins, bool& matched);
+    Step start_poll(JobRun& job, const Instruction& ins);
+    [[nodiscard]] sc_core::sc_time next_poll_time() const;
     void spend(std::uint64_t cycles);
 
     RunState& run_;
