@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <cmath>
+#include <optional>
 #include <poll.h>
 #include <unistd.h>
 
@@ -22,17 +23,6 @@ struct Hex {
 };
 std::ostream& operator<<(std::ostream& os, Hex h) {
     return os << "0x" << std::hex << h.v << std::dec;
-}
-
-std::string role_name(std::uint32_t role) {
-    switch (role) {
-    case A4S_ROLE_QEMU:
-        return "a QEMU (role 1)";
-    case A4S_ROLE_MODEL:
-        return "a model (role 2)";
-    default:
-        return "of unknown role " + std::to_string(role);
-    }
 }
 
 std::string function_name(unsigned fn) {
@@ -74,15 +64,23 @@ Bridge::Bridge(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
     config_out.bind(endpoint_.config_in);
     mem_out.bind(endpoint_.mem_in);
     endpoint_.outbound.bind(host_in);
-    endpoint_.on_vf_change([this](bool, unsigned) { pending_events_ |= A4S_EV_VFS_CHANGED; });
-    auto note_reset = [this](pcie::ResetKind kind) {
+    endpoint_.on_vf_change([this](bool, unsigned) {
+        pending_events_ |= A4S_EV_VFS_CHANGED;
+        vfs_changed_ = true;
+    });
+    endpoint_.pf().on_reset([this](pcie::ResetKind kind) {
+        vfs_changed_ = true;
         if (kind == pcie::ResetKind::function_level) {
             pending_events_ |= A4S_EV_FUNCTION_RESET;
         }
-    };
-    endpoint_.pf().on_reset(note_reset);
+    });
     for (unsigned n = 1; n <= endpoint_.total_vfs(); ++n) {
-        endpoint_.vf(n).on_reset(note_reset);
+        endpoint_.vf(n).on_reset([this, n](pcie::ResetKind kind) {
+            if (kind == pcie::ResetKind::function_level) {
+                pending_events_ |= A4S_EV_FUNCTION_RESET;
+                vf_flrs_.insert(n);
+            }
+        });
     }
 }
 
@@ -100,14 +98,16 @@ int Bridge::run() {
     boost::asio::io_context io;
     Link::Socket socket(io);
     const ListenAddress& where = options_.listen;
+    // The acceptors stay open while serving: guest QEMUs connect later (accept_guests).
+    std::optional<boost::asio::local::stream_protocol::acceptor> unix_acceptor;
+    std::optional<boost::asio::ip::tcp::acceptor> tcp_acceptor;
     try {
         if (where.kind == ListenAddress::Kind::unix_socket) {
             ::unlink(where.path.c_str());
-            boost::asio::local::stream_protocol::acceptor acceptor(
-                io, boost::asio::local::stream_protocol::endpoint(where.path));
+            unix_acceptor.emplace(io, boost::asio::local::stream_protocol::endpoint(where.path));
             AIE4SIM_LOG(info, kLog, "listening on " << where.to_string());
             boost::asio::local::stream_protocol::socket s(io);
-            if (!accept_with_timeout(acceptor, s, options_.connect_timeout)) {
+            if (!accept_with_timeout(*unix_acceptor, s, options_.connect_timeout)) {
                 AIE4SIM_LOG(error, kLog,
                             "no QEMU connected within " << options_.connect_timeout.count()
                                                         << " s");
@@ -116,10 +116,16 @@ int Bridge::run() {
             }
             socket =
                 Link::Socket(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), s.release());
-            ::unlink(where.path.c_str());
+            if (options_.accept_guests) {
+                listen_fd_ = unix_acceptor->native_handle();
+                listen_unix_ = true;
+            } else {
+                ::unlink(where.path.c_str());
+            }
         } else {
             namespace ip = boost::asio::ip;
-            ip::tcp::acceptor acceptor(io);
+            tcp_acceptor.emplace(io);
+            ip::tcp::acceptor& acceptor = *tcp_acceptor;
             const ip::tcp::endpoint ep(ip::make_address(where.host), where.port);
             acceptor.open(ep.protocol());
             acceptor.set_option(ip::tcp::acceptor::reuse_address(true));
@@ -137,115 +143,41 @@ int Bridge::run() {
             const int family = ep.protocol().family();
             socket = Link::Socket(io, boost::asio::generic::stream_protocol(family, IPPROTO_TCP),
                                   s.release());
+            if (options_.accept_guests) {
+                listen_fd_ = acceptor.native_handle();
+                listen_unix_ = false;
+            }
         }
     } catch (const boost::system::system_error& e) {
         AIE4SIM_LOG(error, kLog, "cannot listen on " << where.to_string() << ": " << e.what());
         return 1;
     }
+    // serve() drops every link before it returns: their sockets belong to `io`, which ends
+    // with this function (a socket outliving its io_context corrupts the heap).
     const int status = serve(std::make_unique<Link>(std::move(socket), Link::Side::model));
-    // The link's socket belongs to `io`, which ends with this function: the link must go first
-    // (a socket outliving its io_context corrupts the heap when it is destroyed).
-    link_.reset();
+    listen_fd_ = -1;
+    if (where.kind == ListenAddress::Kind::unix_socket && options_.accept_guests) {
+        ::unlink(where.path.c_str());
+    }
     return status;
 }
 
-bool Bridge::handshake() {
-    auto m = link_->wait(options_.connect_timeout);
-    if (!m) {
-        AIE4SIM_LOG(error, kLog,
-                    "QEMU did not say HELLO: " << (link_->closed() ? link_->closed_reason()
-                                                                   : std::string("timeout")));
-        return false;
-    }
-    a4s_hello theirs{};
-    if (m->header.type != A4S_HELLO || m->is_reply() || !m->read_as(theirs)) {
-        link_->say_goodbye("the first message must be HELLO");
-        AIE4SIM_LOG(error, kLog, "QEMU's first message was " << type_name(m->header.type));
-        return false;
-    }
-    if (theirs.role != A4S_ROLE_QEMU) {
-        const std::string why = "the peer says it is " + role_name(theirs.role) +
-                                ", the model serves only a QEMU (role " +
-                                std::to_string(A4S_ROLE_QEMU) + ")";
-        link_->say_goodbye(why);
-        AIE4SIM_LOG(error, kLog, why);
-        return false;
-    }
-    if (theirs.major != A4S_PROTOCOL_MAJOR) {
-        link_->say_goodbye("protocol " + std::to_string(A4S_PROTOCOL_MAJOR) + ".x model, peer " +
-                           std::to_string(theirs.major) + "." + std::to_string(theirs.minor));
-        AIE4SIM_LOG(error, kLog,
-                    "QEMU speaks protocol " << theirs.major << "." << theirs.minor << ", the model "
-                                            << A4S_PROTOCOL_MAJOR << "." << A4S_PROTOCOL_MINOR);
-        return false;
-    }
-    a4s_hello ours{};
-    ours.major = A4S_PROTOCOL_MAJOR;
-    ours.minor = A4S_PROTOCOL_MINOR;
-    ours.role = A4S_ROLE_MODEL;
-    ours.capabilities = A4S_CAP_LOCKSTEP;
-    if (link_->is_unix()) {
-        ours.capabilities |= A4S_CAP_SHM | (options_.dma_direct ? A4S_CAP_GUEST_RAM : 0);
-    }
-    std::snprintf(ours.name, sizeof ours.name, "aie4sim model");
-    Message r = make_reply_with(*m, ours);
-    stamp(r);
-    link_->send(std::move(r));
-    std::string qemu_name(theirs.name, strnlen(theirs.name, sizeof theirs.name));
-    AIE4SIM_LOG(info, kLog,
-                "connected to " << qemu_name << " (protocol " << theirs.major << "." << theirs.minor
-                                << ", SYNC every " << theirs.quantum_ns << " ns)");
-    if (options_.mode == TimeMode::lockstep && theirs.quantum_ns == 0) {
-        AIE4SIM_LOG(warn, kLog,
-                    "lockstep mode, but QEMU sends no SYNC: the model's time will "
-                    "not advance (start QEMU's device with quantum-ns set)");
-    }
-    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && link_->is_unix()) {
-        link_->offer_shared_memory(options_.ring_size);
-        AIE4SIM_LOG(info, kLog,
-                    "shared-memory rings of " << (options_.ring_size >> 10) << " KiB offered");
-    }
-    if ((ours.capabilities & theirs.capabilities & A4S_CAP_GUEST_RAM) != 0 &&
-        link_->shared_memory()) {
-        // QEMU sends GUEST_RAM right after it maps the rings: take it before anything else,
-        // so that the device's very first DMA already goes straight into guest RAM.
-        if (auto ram = link_->wait_socket_message(A4S_GUEST_RAM, options_.connect_timeout)) {
-            on_guest_ram(*ram);
-        } else {
-            AIE4SIM_LOG(warn, kLog,
-                        "QEMU offered its guest RAM but did not send it; DMA goes "
-                        "by messages");
-        }
-    }
-    said_hello_ = true;
-    return !link_->closed();
-}
-
 int Bridge::serve(std::unique_ptr<Link> link) {
-    link_ = std::move(link);
-    link_->set_spin_limits(options_.spin);
-    link_->set_spread(options_.spread);
     if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) {
         sc_core::sc_start(sc_core::SC_ZERO_TIME);
     }
-    if (!handshake()) {
-        return 1;
-    }
+    add_peer(std::move(link));
+    int status = 1;
     bool idle = false; // the last wait timed out
     for (;;) {
-        if (!deferred_.empty()) {
-            Message m = std::move(deferred_.front());
-            deferred_.pop_front();
-            handle(m);
-            continue;
-        }
-        if (auto m = link_->poll()) {
-            idle = false;
-            handle(*m);
-            continue;
-        }
-        if (link_->closed()) {
+        if (reap_peers(status)) {
             break;
+        }
+        take_in_new_peers();
+        accept_connections();
+        if (serve_round()) {
+            idle = false;
+            continue;
         }
         if (run_wall_alarms()) {
             continue;
@@ -253,30 +185,24 @@ int Bridge::serve(std::unique_ptr<Link> link) {
         if (options_.mode == TimeMode::free && sc_core::sc_pending_activity()) {
             idle = false;
             advance_free();
+            send_notices();
             continue;
         }
         // After a second without anything, spinning again would only burn CPU. A shorter wait
         // (a wall-clock alarm falls due) that times out says nothing about QEMU.
         const std::chrono::nanoseconds wait = idle_wait();
-        if (auto m = link_->wait(wait, idle ? Link::Expect::nothing_soon : Link::Expect::soon)) {
-            idle = false;
-            handle(*m);
-        } else if (wait >= std::chrono::seconds(1)) {
-            idle = true;
-        }
+        wait_for_any(wait, idle);
+        idle = wait >= std::chrono::seconds(1);
     }
-    const std::string& why = link_->closed_reason();
-    goodbye_from_qemu_ = why.rfind("the peer said goodbye", 0) == 0;
-    if (goodbye_from_qemu_) {
-        AIE4SIM_LOG(info, kLog, "QEMU left: " << why);
-        return 0;
+    end_peers(status == 0 ? "the host QEMU left" : "the model lost its host QEMU");
+    // The links' sockets may belong to the caller's io_context: none outlives serving.
+    peers_.clear();
+    host_ = nullptr;
+    {
+        const std::lock_guard<std::mutex> lock(adopt_mutex_);
+        adopted_.clear();
     }
-    // Link's reasons for a peer that is simply gone: end of stream, a reset, a broken pipe.
-    const bool vanished = why.rfind("the peer closed the connection", 0) == 0 ||
-                          why.rfind("connection error", 0) == 0 ||
-                          why.rfind("cannot send to the peer", 0) == 0;
-    AIE4SIM_LOG(error, kLog, "lost QEMU: " << why);
-    return vanished ? kExitPeerLost : 1;
+    return status;
 }
 
 bool Bridge::run_wall_alarms() {
@@ -307,58 +233,79 @@ void Bridge::advance_free() {
     }
 }
 
-void Bridge::reply(const Message& request, std::uint16_t status, const void* data,
+void Bridge::reply(Peer& p, const Message& request, std::uint16_t status, const void* data,
                    std::size_t size) {
     if (request.is_posted()) {
         return;
     }
     Message r = make_reply(request, status, data, size);
     stamp(r);
-    link_->send(std::move(r));
+    p.link->send(std::move(r));
 }
 
-void Bridge::handle(Message& m) {
+unsigned Bridge::function_of(const Peer& p, const Message& m) {
+    return p.role == Peer::Role::guest ? p.vf : m.header.function;
+}
+
+void Bridge::handle(Peer& p, Message& m) {
     if (m.is_reply()) {
         AIE4SIM_LOG(warn, kLog,
-                    "unexpected " << type_name(m.header.type) << " reply (id " << m.header.id
-                                  << ") dropped");
+                    describe(p) << ": unexpected " << type_name(m.header.type) << " reply (id "
+                                << m.header.id << ") dropped");
         return;
     }
-    if (m.header.time_ns > qemu_time_ns_) {
+    if (!p.said_hello) {
+        if (!on_hello(p, m)) {
+            p.link->close("no HELLO");
+        }
+        return;
+    }
+    if (handle_first(p, m)) {
+        return;
+    }
+    if (&p == host_ && m.header.time_ns > qemu_time_ns_) {
         qemu_time_ns_ = m.header.time_ns;
     }
     switch (m.header.type) {
     case A4S_CFG_READ:
-        on_config_read(m);
-        return;
+        on_config_read(p, m);
+        break;
     case A4S_CFG_WRITE:
-        on_config_write(m);
-        return;
+        on_config_write(p, m);
+        break;
     case A4S_MMIO_READ:
-        on_mmio(m, false);
-        return;
+        on_mmio(p, m, false);
+        break;
     case A4S_MMIO_WRITE:
-        on_mmio(m, true);
-        return;
+        on_mmio(p, m, true);
+        break;
     case A4S_LAYOUT:
-        on_layout(m);
-        return;
+        on_layout(p, m);
+        break;
     case A4S_SYNC:
-        on_sync(m);
-        return;
+        on_sync(p, m);
+        break;
     case A4S_RESET:
-        on_reset(m);
-        return;
+        on_reset(p, m);
+        break;
     case A4S_GUEST_RAM:
-        on_guest_ram(m);
-        return;
+        on_guest_ram(p, m);
+        break;
+    case A4S_ATTACH:
+        on_attach(p, m);
+        break;
+    case A4S_DETACH:
+        on_detach(p, m);
+        break;
     default:
         ++counters_.malformed;
         AIE4SIM_LOG(warn, kLog,
-                    "QEMU sent an unexpected " << type_name(m.header.type) << " request; refused");
-        reply(m, A4S_E_MALFORMED);
-        return;
+                    describe(p) << " sent an unexpected " << type_name(m.header.type)
+                                << " request; refused");
+        reply(p, m, A4S_E_MALFORMED);
+        break;
     }
+    send_notices();
 }
 
 tlm::tlm_response_status Bridge::access(tlm_utils::simple_initiator_socket<Bridge>& socket,
@@ -376,50 +323,54 @@ tlm::tlm_response_status Bridge::access(tlm_utils::simple_initiator_socket<Bridg
     return t.get_response_status();
 }
 
-void Bridge::on_config_read(const Message& m) {
+void Bridge::on_config_read(Peer& p, const Message& m) {
     ++counters_.config_reads;
     a4s_cfg_read req{};
     if (!m.read_as(req) || (req.size != 1 && req.size != 2 && req.size != 4) ||
         req.offset + req.size > 4096) {
         ++counters_.malformed;
-        reply(m, A4S_E_MALFORMED);
+        reply(p, m, A4S_E_MALFORMED);
         return;
     }
     std::uint8_t data[4] = {};
-    const std::uint64_t address =
-        (std::uint64_t{m.header.function} << sriov::kFunctionShift) | req.offset;
+    const unsigned function = function_of(p, m);
+    const std::uint64_t address = (std::uint64_t{function} << sriov::kFunctionShift) | req.offset;
     const auto status = access(config_out, false, address, data, req.size);
     a4s_cfg_read_reply out{};
     std::memcpy(&out.value, data, req.size);
     AIE4SIM_LOG(trace, kLog,
-                function_name(m.header.function) << " config read " << Hex{req.offset} << "/"
-                                                 << req.size << " = " << Hex{out.value});
+                function_name(function) << " config read " << Hex{req.offset} << "/" << req.size
+                                        << " = " << Hex{out.value});
     if (status != tlm::TLM_OK_RESPONSE) {
-        reply(m, status_of(status));
+        reply(p, m, status_of(status));
         return;
     }
-    reply(m, A4S_OK, &out, sizeof out);
+    reply(p, m, A4S_OK, &out, sizeof out);
 }
 
-void Bridge::on_config_write(const Message& m) {
+void Bridge::on_config_write(Peer& p, const Message& m) {
     ++counters_.config_writes;
     a4s_cfg_write req{};
     if (!m.read_as(req) || (req.size != 1 && req.size != 2 && req.size != 4) ||
         req.offset + req.size > 4096) {
         ++counters_.malformed;
-        reply(m, A4S_E_MALFORMED);
+        reply(p, m, A4S_E_MALFORMED);
         return;
     }
-    const std::uint64_t base = std::uint64_t{m.header.function} << sriov::kFunctionShift;
+    const unsigned function = function_of(p, m);
+    const std::uint64_t base = std::uint64_t{function} << sriov::kFunctionShift;
     std::uint8_t data[4] = {};
     std::memcpy(data, &req.value, req.size);
     pending_events_ = 0;
     AIE4SIM_LOG(trace, kLog,
-                function_name(m.header.function) << " config write " << Hex{req.offset} << "/"
-                                                 << req.size << " = " << Hex{req.value});
+                function_name(function) << " config write " << Hex{req.offset} << "/" << req.size
+                                        << " = " << Hex{req.value});
     const auto status = access(config_out, true, base | req.offset, data, req.size);
+    if (p.role == Peer::Role::guest) {
+        vf_flrs_.erase(p.vf); // a reset the guest asked for is in its own reply's events
+    }
     if (status != tlm::TLM_OK_RESPONSE) {
-        reply(m, status_of(status));
+        reply(p, m, status_of(status));
         return;
     }
     a4s_cfg_write_reply out{};
@@ -428,14 +379,39 @@ void Bridge::on_config_write(const Message& m) {
     std::memcpy(&out.dword, dword, 4);
     out.events = pending_events_;
     const sriov::SriovCapability& sr = endpoint_.sriov();
+    if (p.role == Peer::Role::guest) {
+        // A guest sees one plain function: nothing of the PF's SR-IOV state.
+        out.events &= A4S_EV_FUNCTION_RESET;
+        out.vf_mse = sr.vf_memory_enabled() ? 1 : 0;
+        reply(p, m, A4S_OK, &out, sizeof out);
+        return;
+    }
     out.num_vfs = static_cast<std::uint16_t>(sr.vf_enabled() ? sr.num_vfs() : 0);
     out.first_vf_offset = sr.first_vf_offset();
     out.vf_stride = sr.vf_stride();
     out.vf_mse = sr.vf_memory_enabled() ? 1 : 0;
-    reply(m, A4S_OK, &out, sizeof out);
+    reply(p, m, A4S_OK, &out, sizeof out);
 }
 
-void Bridge::on_mmio(const Message& m, bool write) {
+// A guest addresses its VF's BAR by offset; the VF's bus address is the host's business. The
+// access must land in that very VF's BAR as the endpoint decodes it now (VF Enable, VF MSE,
+// NumVFs): anything else is fenced off, so a guest can never reach the PF or another VF.
+bool Bridge::guest_mmio_address(Peer& p, const a4s_mmio& req, std::uint64_t& address) {
+    const sriov::SriovCapability& sr = endpoint_.sriov();
+    const unsigned bar = req.bar_hint;
+    if (bar >= pcie::kBarCount || !endpoint_.vf_present(p.vf)) {
+        return false;
+    }
+    const std::uint64_t size = sr.vf_bar_size(bar);
+    if (size == 0 || req.address >= size || req.address + req.size > size) {
+        return false;
+    }
+    address = sr.vf_bar_base(bar) + (std::uint64_t{p.vf} - 1) * size + req.address;
+    const auto route = endpoint_.route(address, req.size);
+    return route && route->function == p.vf && route->bar == bar;
+}
+
+void Bridge::on_mmio(Peer& p, const Message& m, bool write) {
     ++(write ? counters_.mmio_writes : counters_.mmio_reads);
     a4s_mmio req{};
     const bool parsed = m.read_as(req);
@@ -443,13 +419,24 @@ void Bridge::on_mmio(const Message& m, bool write) {
     if (!parsed || !size_ok || (write && m.payload.size() < sizeof req + req.size)) {
         ++counters_.malformed;
         AIE4SIM_LOG(warn, kLog,
-                    "malformed MMIO " << (write ? "write" : "read") << " of size " << req.size
-                                      << " refused");
-        reply(m, A4S_E_MALFORMED);
+                    describe(p) << ": malformed MMIO " << (write ? "write" : "read") << " of size "
+                                << req.size << " refused");
+        reply(p, m, A4S_E_MALFORMED);
         return;
     }
-    if (auto route = endpoint_.route(req.address, req.size);
-        route && (route->function != m.header.function || route->bar != req.bar_hint)) {
+    std::uint64_t address = req.address;
+    if (p.role == Peer::Role::guest) {
+        if (!guest_mmio_address(p, req, address)) {
+            ++counters_.fenced;
+            AIE4SIM_LOG(debug, kLog,
+                        describe(p) << ": MMIO " << (write ? "write" : "read") << " at BAR"
+                                    << unsigned{req.bar_hint} << "+" << Hex{req.address}
+                                    << " is outside its VF as the host decodes it now; refused");
+            reply(p, m, A4S_E_UNSUPPORTED);
+            return;
+        }
+    } else if (auto route = endpoint_.route(req.address, req.size);
+               route && (route->function != m.header.function || route->bar != req.bar_hint)) {
         AIE4SIM_LOG(warn, kLog,
                     "QEMU mapped " << Hex{req.address} << " as " << function_name(m.header.function)
                                    << " BAR" << unsigned{req.bar_hint} << " but it decodes to "
@@ -459,22 +446,22 @@ void Bridge::on_mmio(const Message& m, bool write) {
     if (write) {
         std::memcpy(data, m.payload.data() + sizeof req, req.size);
     }
-    const auto status = access(mem_out, write, req.address, data, req.size);
+    const auto status = access(mem_out, write, address, data, req.size);
     if (status != tlm::TLM_OK_RESPONSE) {
         AIE4SIM_LOG(debug, kLog,
-                    "MMIO " << (write ? "write" : "read") << " at " << Hex{req.address}
+                    "MMIO " << (write ? "write" : "read") << " at " << Hex{address}
                             << " failed: " << status_name(status_of(status)));
-        reply(m, status_of(status));
+        reply(p, m, status_of(status));
         return;
     }
     if (write) {
-        reply(m, A4S_OK);
+        reply(p, m, A4S_OK);
     } else {
-        reply(m, A4S_OK, data, req.size);
+        reply(p, m, A4S_OK, data, req.size);
     }
 }
 
-void Bridge::on_layout(const Message& m) {
+void Bridge::on_layout(Peer& p, const Message& m) {
     a4s_layout out{};
     const pcie::Function& pf = endpoint_.pf();
     const pcie::FunctionConfig& pfc = pf.function_config();
@@ -496,7 +483,7 @@ void Bridge::on_layout(const Message& m) {
     out.class_code = pfc.identity.class_code;
     out.supported_page_sizes = sr.config().supported_page_sizes;
     for (unsigned i = 0; i < pcie::kBarCount; ++i) {
-        auto describe = [](const pcie::BarConfig& b, std::uint64_t size, a4s_bar& o) {
+        auto describe_bar = [](const pcie::BarConfig& b, std::uint64_t size, a4s_bar& o) {
             if (!b.implemented()) {
                 return;
             }
@@ -504,20 +491,21 @@ void Bridge::on_layout(const Message& m) {
             o.flags = A4S_BAR_IMPLEMENTED | (b.is_64bit ? A4S_BAR_64BIT : 0) |
                       (b.prefetchable ? A4S_BAR_PREFETCH : 0);
         };
-        describe(pfc.bars[i], pfc.bars[i].size, out.pf_bars[i]);
-        describe(sr.config().vf.bars[i], sr.vf_bar_size(i), out.vf_bars[i]);
+        describe_bar(pfc.bars[i], pfc.bars[i].size, out.pf_bars[i]);
+        describe_bar(sr.config().vf.bars[i], sr.vf_bar_size(i), out.vf_bars[i]);
     }
-    reply(m, A4S_OK, &out, sizeof out);
+    reply(p, m, A4S_OK, &out, sizeof out);
 }
 
-void Bridge::on_sync(const Message& m) {
+void Bridge::on_sync(Peer& p, const Message& m) {
     ++counters_.syncs;
     a4s_sync req{};
     if (!m.read_as(req)) {
-        reply(m, A4S_E_MALFORMED);
+        reply(p, m, A4S_E_MALFORMED);
         return;
     }
-    if (options_.mode == TimeMode::lockstep) {
+    // Only the host's QEMU sets the pace of simulated time; a guest's SYNC is answered.
+    if (options_.mode == TimeMode::lockstep && &p == host_) {
         const sc_core::sc_time target(static_cast<double>(req.time_ns), sc_core::SC_NS);
         if (target > sc_core::sc_time_stamp()) {
             sc_core::sc_start(target - sc_core::sc_time_stamp());
@@ -526,19 +514,28 @@ void Bridge::on_sync(const Message& m) {
         }
     }
     a4s_sync out{now_ns()};
-    reply(m, A4S_OK, &out, sizeof out);
+    reply(p, m, A4S_OK, &out, sizeof out);
 }
 
-void Bridge::on_reset(const Message& m) {
+void Bridge::on_reset(Peer& p, const Message& m) {
+    if (p.role == Peer::Role::guest) {
+        // A guest VM's reset resets its function, never the device.
+        AIE4SIM_LOG(info, kLog, describe(p) << " reset: FLR of VF" << p.vf);
+        reset_vf(p.vf);
+        vf_flrs_.erase(p.vf);
+        reply(p, m, A4S_OK);
+        return;
+    }
     AIE4SIM_LOG(info, kLog, "system reset from QEMU");
     endpoint_.cold_reset();
-    reply(m, A4S_OK);
+    reply(p, m, A4S_OK);
 }
 
-void Bridge::on_guest_ram(const Message& m) {
+void Bridge::on_guest_ram(Peer& p, const Message& m) {
     a4s_guest_ram head{};
     const std::uint32_t count = m.read_as(head) ? head.count : 0;
-    std::vector<int> fds = link_->take_descriptors(count);
+    std::vector<int> fds = p.link->take_descriptors(count);
+    p.awaiting_ram = false;
     if (!options_.dma_direct) {
         for (int fd : fds) {
             ::close(fd);
@@ -546,26 +543,27 @@ void Bridge::on_guest_ram(const Message& m) {
         return;
     }
     try {
-        guest_ram_ = GuestRam::map(m, fds);
+        p.guest_ram = GuestRam::map(m, fds);
         AIE4SIM_LOG(info, kLog,
-                    "QEMU shares its guest RAM: " << guest_ram_->describe()
-                                                  << "; DMA goes straight into it");
+                    describe(p) << " shares its guest RAM: " << p.guest_ram->describe()
+                                << "; DMA goes straight into it");
     } catch (const std::exception& e) {
         ++counters_.malformed;
         AIE4SIM_LOG(warn, kLog, "guest RAM not used (" << e.what() << "); DMA goes by messages");
     }
 }
 
-std::optional<Message> Bridge::await_reply(std::uint32_t id) {
+std::optional<Message> Bridge::await_reply(Peer& p, std::uint32_t id) {
+    Link& link = *p.link;
     const auto deadline = std::chrono::steady_clock::now() + options_.reply_timeout;
-    while (!link_->closed()) {
+    while (!link.closed()) {
         const auto left = deadline - std::chrono::steady_clock::now();
         if (left <= std::chrono::nanoseconds(0)) {
-            link_->close("QEMU did not answer a request within " +
-                         std::to_string(options_.reply_timeout.count()) + " s");
+            link.close("QEMU did not answer a request within " +
+                       std::to_string(options_.reply_timeout.count()) + " s");
             break;
         }
-        auto m = link_->wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left));
+        auto m = link.wait(std::chrono::duration_cast<std::chrono::nanoseconds>(left));
         if (!m) {
             continue;
         }
@@ -576,22 +574,22 @@ std::optional<Message> Bridge::await_reply(std::uint32_t id) {
             AIE4SIM_LOG(warn, kLog, "stray " << type_name(m->header.type) << " reply dropped");
             continue;
         }
-        deferred_.push_back(std::move(*m)); // served by the main loop afterwards
+        p.deferred.push_back(std::move(*m)); // served by the main loop afterwards
     }
     return std::nullopt;
 }
 
-std::optional<Message> Bridge::call(Message m) {
+std::optional<Message> Bridge::call(Peer& p, Message m) {
     m.header.id = next_id_++;
     stamp(m);
     const std::uint32_t id = m.header.id;
-    if (!link_->send(std::move(m))) {
+    if (!p.link->send(std::move(m))) {
         return std::nullopt;
     }
-    return await_reply(id);
+    return await_reply(p, id);
 }
 
-bool Bridge::dma_by_messages(const DmaRequest& dr) {
+bool Bridge::dma_by_messages(Peer& p, const DmaRequest& dr) {
     for (std::uint32_t done = 0; done < dr.length;) {
         const std::uint32_t chunk = std::min<std::uint32_t>(A4S_MAX_DMA_CHUNK, dr.length - done);
         a4s_dma req{};
@@ -599,14 +597,14 @@ bool Bridge::dma_by_messages(const DmaRequest& dr) {
         req.size = chunk;
         req.flags = dr.flags;
         const auto fn = static_cast<std::uint16_t>(dr.function);
-        auto r = call(dr.write ? make_request(A4S_DMA_WRITE, fn, req, dr.data + done, chunk)
-                               : make_request(A4S_DMA_READ, fn, req));
+        auto r = call(p, dr.write ? make_request(A4S_DMA_WRITE, fn, req, dr.data + done, chunk)
+                                  : make_request(A4S_DMA_READ, fn, req));
         if (!r || r->header.status != A4S_OK) {
             AIE4SIM_LOG(warn, kLog,
                         function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
                                                    << " at " << Hex{req.address} << " failed: "
                                                    << (r ? status_name(r->header.status)
-                                                         : link_->closed_reason().c_str()));
+                                                         : p.link->closed_reason().c_str()));
             return false;
         }
         if (!dr.write) {
@@ -615,7 +613,7 @@ bool Bridge::dma_by_messages(const DmaRequest& dr) {
             }
             std::memcpy(dr.data + done, r->payload.data(), chunk);
         }
-        a4s_stat_add(&link_->presence().dma.message_bytes, chunk);
+        a4s_stat_add(&p.link->presence().dma.message_bytes, chunk);
         done += chunk;
     }
     return true;
@@ -624,14 +622,14 @@ bool Bridge::dma_by_messages(const DmaRequest& dr) {
 // QEMU translates the range as the function would reach it (IOMMU, permissions) into extents
 // of the guest RAM it shares; the model then copies. Extents that are not shared RAM, and a
 // reply that does not add up, go by messages instead: nothing QEMU sends is trusted.
-bool Bridge::dma_direct(const DmaRequest& dr) {
-    a4s_presence& me = link_->presence();
+bool Bridge::dma_direct(Peer& p, const DmaRequest& dr) {
+    a4s_presence& me = p.link->presence();
     for (std::uint32_t done = 0; done < dr.length;) {
         a4s_dma_map req{};
         req.address = dr.address + done;
         req.size = std::min<std::uint32_t>(A4S_MAX_DMA_MAP, dr.length - done);
         req.flags = dr.flags | (dr.write ? A4S_DMA_MAP_WRITE : 0);
-        auto r = call(make_request(A4S_DMA_MAP, static_cast<std::uint16_t>(dr.function), req));
+        auto r = call(p, make_request(A4S_DMA_MAP, static_cast<std::uint16_t>(dr.function), req));
         ++counters_.dma_maps;
         a4s_stat_add(&me.dma.maps, 1);
         if (!r || r->header.status != A4S_OK) {
@@ -639,7 +637,7 @@ bool Bridge::dma_direct(const DmaRequest& dr) {
                         function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
                                                    << " at " << Hex{req.address} << " failed: "
                                                    << (r ? status_name(r->header.status)
-                                                         : link_->closed_reason().c_str()));
+                                                         : p.link->closed_reason().c_str()));
             return false;
         }
         a4s_dma_map_reply head{};
@@ -661,13 +659,13 @@ bool Bridge::dma_direct(const DmaRequest& dr) {
             rest.address += done;
             rest.data += done;
             rest.length -= done;
-            return dma_by_messages(rest);
+            return dma_by_messages(p, rest);
         }
         a4s_stat_add(&me.dma.extents, extents.size());
         std::uint32_t at = done;
         for (const a4s_dma_extent& e : extents) {
             std::uint8_t* ram =
-                e.block == A4S_RAM_NONE ? nullptr : guest_ram_->at(e.block, e.offset, e.length);
+                e.block == A4S_RAM_NONE ? nullptr : p.guest_ram->at(e.block, e.offset, e.length);
             if (ram == nullptr) {
                 if (e.block != A4S_RAM_NONE) {
                     ++counters_.malformed;
@@ -677,7 +675,7 @@ bool Bridge::dma_direct(const DmaRequest& dr) {
                 }
                 DmaRequest piece{dr.function,     dr.write,     dr.flags,
                                  dr.address + at, dr.data + at, e.length};
-                if (!dma_by_messages(piece)) {
+                if (!dma_by_messages(p, piece)) {
                     return false;
                 }
             } else {
@@ -696,7 +694,7 @@ bool Bridge::dma_direct(const DmaRequest& dr) {
     return true;
 }
 
-bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
+bool Bridge::dma(Peer& p, tlm::tlm_generic_payload& trans, unsigned function) {
     const auto start = std::chrono::steady_clock::now();
     DmaRequest dr{};
     dr.function = function;
@@ -707,8 +705,8 @@ bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
     dr.length = trans.get_data_length();
     // The data is in guest RAM before this returns: an MSI-X the device signals next goes
     // through the ring after it (a release store), so it can never overtake the data.
-    const bool ok = guest_ram_ ? dma_direct(dr) : dma_by_messages(dr);
-    a4s_presence& me = link_->presence();
+    const bool ok = p.guest_ram ? dma_direct(p, dr) : dma_by_messages(p, dr);
+    a4s_presence& me = p.link->presence();
     a4s_stat_add(&me.dma.requests, 1);
     a4s_stat_add(&me.dma.busy_ns,
                  static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -724,7 +722,10 @@ bool Bridge::dma(tlm::tlm_generic_payload& trans, unsigned function) {
 void Bridge::host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /*delay*/) {
     auto* requester = trans.get_extension<pcie::RequesterExtension>();
     const unsigned function = requester != nullptr ? requester->function_index : 0;
-    if (!link_ || link_->closed() || !said_hello_) {
+    // A function's DMA and MSI-X go to the QEMU that owns it: an attached VF's to its guest,
+    // never to the host's memory.
+    Peer* owner = owner_of(function);
+    if (owner == nullptr || owner->link->closed() || !owner->said_hello) {
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
@@ -743,12 +744,13 @@ void Bridge::host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& /
         stamp(m);
         ++counters_.msis;
         AIE4SIM_LOG(debug, kLog, function_name(function) << " MSI-X vector " << msi->vector);
-        trans.set_response_status(link_->send(std::move(m)) ? tlm::TLM_OK_RESPONSE
-                                                            : tlm::TLM_GENERIC_ERROR_RESPONSE);
+        trans.set_response_status(owner->link->send(std::move(m))
+                                      ? tlm::TLM_OK_RESPONSE
+                                      : tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
-    trans.set_response_status(dma(trans, function) ? tlm::TLM_OK_RESPONSE
-                                                   : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    trans.set_response_status(dma(*owner, trans, function) ? tlm::TLM_OK_RESPONSE
+                                                           : tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
 } // namespace aie4sim::cosim

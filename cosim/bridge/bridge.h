@@ -1,6 +1,9 @@
 #pragma once
-// The model's end of the co-simulation: a SystemC module between the QEMU link and a PCIe
-// SR-IOV endpoint.
+// The model's end of the co-simulation: a SystemC module between the QEMU links and a PCIe
+// SR-IOV endpoint. One host QEMU owns the PF (and the VFs it keeps); guest QEMUs each ATTACH to
+// one VF, as VFIO passthrough gives a VF to a VM (protocol 1.2, docs/cosim-protocol.md). Each
+// connection is a Peer with its own link, rings and guest RAM; a guest peer reaches its VF
+// only, and its VF's DMA and MSI-X reach that guest only.
 //   config_out, mem_out  carry QEMU's configuration and memory requests to the endpoint;
 //   host_in              receives the endpoint's outbound traffic (DMA, MSI-X) for QEMU.
 // run() owns the simulation loop: it serves QEMU's requests between SystemC time steps and
@@ -12,18 +15,24 @@
 
 #include "common/wall_clock_alarms.h"
 #include "cosim/bridge/listen_address.h"
+#include "cosim/bridge/peer.h"
 #include "cosim/protocol/guest_ram.h"
 #include "cosim/protocol/link.h"
 #include "sriov/endpoint.h"
 
+#include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <deque>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <vector>
 
 namespace aie4sim::cosim {
 
@@ -47,6 +56,8 @@ struct BridgeOptions {
     bool dma_direct = true;
     std::chrono::seconds connect_timeout{60};
     std::chrono::seconds reply_timeout{60};
+    // Keep listening after the first QEMU: guest QEMUs ATTACH to VFs (aie4sim vms).
+    bool accept_guests = false;
     // Free mode only: answers the device owes by wall-clock time (common/wall_clock_alarms.h),
     // run between time steps so that no long job on the array can hold them back.
     common::WallClockAlarms* wall_alarms = nullptr;
@@ -65,6 +76,12 @@ struct BridgeCounters {
     std::uint64_t msis = 0;
     std::uint64_t syncs = 0;
     std::uint64_t malformed = 0;
+    std::uint64_t attaches = 0;       // ATTACHes accepted
+    std::uint64_t refusals = 0;       // ATTACHes refused
+    std::uint64_t fenced = 0;         // guest accesses outside their VF, refused
+    std::uint64_t vf_resets = 0;      // VF FLRs the bridge did for a guest (gone, reset)
+    std::uint64_t notices = 0;        // NOTICEs sent to guests
+    std::uint64_t peers_accepted = 0; // connections, the first one included
 };
 
 class Bridge : public sc_core::sc_module {
@@ -82,27 +99,54 @@ public:
     int run();
     [[nodiscard]] const BridgeCounters& counters() const { return counters_; }
 
-    // For tests: serve an already connected link instead of listening.
+    // For tests: serve an already connected link instead of listening. Serves until the host
+    // QEMU leaves (or every connection has gone); the status is the host's, as run()'s.
     int serve(std::unique_ptr<Link> link);
+    // Thread-safe: one more connection for serve() to take in (a test's guest QEMU).
+    void adopt(std::unique_ptr<Link> link);
+
+    // The connection a VF is attached to (its peer number), or 0.
+    [[nodiscard]] std::uint64_t vf_holder(unsigned vf) const;
 
 private:
     void host_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-    bool handshake();
-    void handle(Message& m);
-    void reply(const Message& request, std::uint16_t status, const void* data = nullptr,
+    // bridge_peers.cpp: connections, the handshake, ATTACH, notices, waiting on all of them.
+    Peer& add_peer(std::unique_ptr<Link> link);
+    void take_in_new_peers();
+    void accept_connections();
+    bool on_hello(Peer& p, const Message& m);
+    void on_attach(Peer& p, const Message& m);
+    void on_detach(Peer& p, const Message& m);
+    void release_vf(Peer& p, const std::string& why);
+    void reset_vf(unsigned vf);
+    void send_notices();
+    void notice(Peer& p, std::uint32_t kind, const std::string& why);
+    bool reap_peers(int& status);
+    void end_peers(const std::string& why);
+    bool serve_round();
+    void wait_for_any(std::chrono::nanoseconds timeout, bool idle);
+    Peer* owner_of(unsigned function);
+    [[nodiscard]] static std::string describe(const Peer& p);
+
+    bool handle_first(Peer& p, Message& m);
+    void handle(Peer& p, Message& m);
+    void reply(Peer& p, const Message& request, std::uint16_t status, const void* data = nullptr,
                std::size_t size = 0);
-    void on_config_read(const Message& m);
-    void on_config_write(const Message& m);
-    void on_mmio(const Message& m, bool write);
-    void on_layout(const Message& m);
-    void on_sync(const Message& m);
-    void on_reset(const Message& m);
-    void on_guest_ram(const Message& m);
+    // The function a request of `p` addresses: a guest's VF whatever it names.
+    [[nodiscard]] static unsigned function_of(const Peer& p, const Message& m);
+    void on_config_read(Peer& p, const Message& m);
+    void on_config_write(Peer& p, const Message& m);
+    void on_mmio(Peer& p, const Message& m, bool write);
+    bool guest_mmio_address(Peer& p, const a4s_mmio& req, std::uint64_t& address);
+    void on_layout(Peer& p, const Message& m);
+    void on_sync(Peer& p, const Message& m);
+    void on_reset(Peer& p, const Message& m);
+    void on_guest_ram(Peer& p, const Message& m);
     void advance_free();
     bool run_wall_alarms();
     std::chrono::nanoseconds idle_wait() const;
-    std::optional<Message> await_reply(std::uint32_t id);
-    bool dma(tlm::tlm_generic_payload& trans, unsigned function);
+    std::optional<Message> await_reply(Peer& p, std::uint32_t id);
+    bool dma(Peer& p, tlm::tlm_generic_payload& trans, unsigned function);
     struct DmaRequest {
         unsigned function;
         bool write;
@@ -111,9 +155,9 @@ private:
         std::uint8_t* data;
         std::uint32_t length;
     };
-    bool dma_by_messages(const DmaRequest& r);
-    bool dma_direct(const DmaRequest& r);
-    std::optional<Message> call(Message m);
+    bool dma_by_messages(Peer& p, const DmaRequest& r);
+    bool dma_direct(Peer& p, const DmaRequest& r);
+    std::optional<Message> call(Peer& p, Message m);
     tlm::tlm_response_status access(tlm_utils::simple_initiator_socket<Bridge>& socket, bool write,
                                     std::uint64_t address, std::uint8_t* data, unsigned size);
     std::uint64_t now_ns() const;
@@ -121,15 +165,27 @@ private:
 
     sriov::Endpoint& endpoint_;
     BridgeOptions options_;
-    std::unique_ptr<Link> link_;
-    std::unique_ptr<GuestRam> guest_ram_; // QEMU's RAM, when it shares it
-    std::deque<Message> deferred_;
+    // Accepted connections' sockets live in this context: declared before the peers, so that
+    // it outlives their sockets.
+    boost::asio::io_context io_;
+    // Every connection, the host's first; a peer is only erased by reap_peers() (never while
+    // a request of any peer is being served).
+    std::vector<std::unique_ptr<Peer>> peers_;
+    Peer* host_ = nullptr;
+    std::uint64_t next_peer_number_ = 1;
+    int listen_fd_ = -1; // run(): more QEMUs connect here (accept_guests)
+    bool listen_unix_ = true;
+    std::mutex adopt_mutex_;
+    std::vector<std::unique_ptr<Link>> adopted_;
+    std::atomic<bool> adopt_pending_{false};
     BridgeCounters counters_;
     std::uint32_t next_id_ = 1;
-    bool said_hello_ = false;
-    bool goodbye_from_qemu_ = false;
     // Set by the endpoint's listeners while a configuration write runs.
     std::uint32_t pending_events_ = 0;
+    // VFs the endpoint reset by FLR, and whether VF presence may have changed: guests are told
+    // (send_notices) once the request that caused it has been answered.
+    std::set<unsigned> vf_flrs_;
+    bool vfs_changed_ = false;
     std::uint64_t qemu_time_ns_ = 0;
 };
 

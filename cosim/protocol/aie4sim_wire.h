@@ -17,7 +17,7 @@
 /* NOLINTBEGIN */
 
 #define A4S_PROTOCOL_MAJOR 1
-#define A4S_PROTOCOL_MINOR 1
+#define A4S_PROTOCOL_MINOR 2
 
 /* The largest message either side accepts (a DMA chunk of 64 KiB plus its header). */
 #define A4S_MAX_PAYLOAD (64u * 1024u + 64u)
@@ -41,7 +41,10 @@ enum a4s_type {
     A4S_GOODBYE = 14,   /* either way, posted: the sender is exiting, and why */
     A4S_GUEST_RAM = 15, /* 1.1, QEMU -> model over a UNIX socket: guest RAM, memfds attached */
     A4S_DMA_MAP = 16,   /* 1.1, model -> QEMU: where a DMA range lands in that RAM */
-    A4S_TYPE_LIMIT = 17
+    A4S_ATTACH = 17,    /* 1.2, guest QEMU -> model: serve this connection one VF only */
+    A4S_DETACH = 18,    /* 1.2, guest QEMU -> model: give the VF back (the model resets it) */
+    A4S_NOTICE = 19,    /* 1.2, model -> guest QEMU (posted): the host changed the VF */
+    A4S_TYPE_LIMIT = 20
 };
 
 /* Header flags */
@@ -54,7 +57,8 @@ enum a4s_status {
     A4S_E_UNSUPPORTED = 1, /* Unsupported Request: nothing decodes the address/function */
     A4S_E_ABORT = 2,       /* the target failed the request (completer abort, DMA fault) */
     A4S_E_MALFORMED = 3,   /* the message itself was bad (size, field, type) */
-    A4S_E_STATE = 4        /* not allowed now (e.g. before HELLO) */
+    A4S_E_STATE = 4,       /* not allowed now (e.g. before HELLO) */
+    A4S_E_REFUSED = 5      /* 1.2: ATTACH refused; the reply carries a struct a4s_refusal */
 };
 
 /* Addressing of functions: 0 is the PF, n is VF n (1-based). */
@@ -77,6 +81,7 @@ struct a4s_header {
 #define A4S_CAP_SHM 0x1u       /* rings in shared memory, handed over a UNIX socket */
 #define A4S_CAP_LOCKSTEP 0x2u  /* blocking SYNC at every quantum (deterministic with icount) */
 #define A4S_CAP_GUEST_RAM 0x4u /* 1.1: QEMU shares guest RAM; the model translates, then copies */
+#define A4S_CAP_ATTACH 0x8u    /* 1.2: the model serves guest QEMUs that ATTACH to one VF each */
 
 struct a4s_hello {
     uint16_t major;
@@ -244,6 +249,47 @@ struct a4s_dma_extent {
 
 #define A4S_MAX_DMA_EXTENTS                                                                        \
     ((A4S_MAX_PAYLOAD - sizeof(struct a4s_dma_map_reply)) / sizeof(struct a4s_dma_extent))
+
+/* ATTACH (1.2): the first request of a guest QEMU, the one VM that VF is passed through to.
+ * Until it is accepted the connection may send nothing but LAYOUT. Once attached, the model
+ * serves the connection as that VF alone, whatever function a request names:
+ *   CFG_READ/CFG_WRITE  the VF's configuration space (an absent VF: A4S_E_UNSUPPORTED);
+ *   MMIO_READ/WRITE     `address` is an offset in the VF's BAR `bar_hint` (the guest's BAR
+ *                       addresses mean nothing to the model); the model adds the VF's bus
+ *                       address as the host programmed it. Outside the BAR, or while the VF
+ *                       does not decode (VF Enable or VF MSE clear): A4S_E_UNSUPPORTED;
+ *   RESET               an FLR of the VF (a guest's reset never reaches the device);
+ *   SYNC                answered with the model's time, never advances it.
+ * The VF's DMA and MSI-X go to this connection only. A refused ATTACH gets A4S_E_REFUSED and a
+ * struct a4s_refusal; the connection may ATTACH again (another VF, or later). */
+struct a4s_attach {
+    uint16_t vf; /* 1-based VF number */
+    uint16_t reserved;
+    uint32_t reserved2;
+} __attribute__((packed));
+
+#define A4S_REFUSED_NO_VF 1u  /* the VF does not exist now (VF Enable clear, NumVFs < vf) */
+#define A4S_REFUSED_TAKEN 2u  /* another connection holds the VF */
+#define A4S_REFUSED_BEYOND 3u /* vf is 0 or above TotalVFs */
+#define A4S_REFUSED_HOST 4u   /* this connection already serves the PF */
+
+struct a4s_refusal {
+    uint32_t code; /* A4S_REFUSED_* */
+    uint32_t reserved;
+    char reason[120]; /* for the log, NUL-padded */
+} __attribute__((packed));
+
+/* NOTICE (1.2, posted, model -> an attached guest QEMU): what the host did to the VF. The
+ * model already behaves accordingly; QEMU only reports it (and drops its BAR mirror state). */
+#define A4S_NOTICE_REMOVED 1u  /* the VF is gone (SR-IOV disabled, PF reset): surprise removal */
+#define A4S_NOTICE_RESET 2u    /* the host reset the VF (FLR): its state is the power-on one */
+#define A4S_NOTICE_RETURNED 3u /* the VF exists again (SR-IOV re-enabled) */
+
+struct a4s_notice {
+    uint32_t kind; /* A4S_NOTICE_* */
+    uint32_t reserved;
+    char reason[120];
+} __attribute__((packed));
 
 struct a4s_goodbye {
     char reason[120];

@@ -224,6 +224,31 @@ std::optional<Message> Link::wait_socket_message(std::uint16_t type,
     }
 }
 
+std::optional<Message> Link::take_socket_message(std::uint16_t type) {
+    read_socket();
+    for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+        if (it->header.type == type) {
+            Message m = std::move(*it);
+            queue_.erase(it);
+            return m;
+        }
+    }
+    return std::nullopt;
+}
+
+bool Link::prepare_socket_sleep() {
+    if (!queue_.empty() || closed_) {
+        return false;
+    }
+    return !region_ || a4s_ring_prepare_sleep(inbound()) != 0;
+}
+
+void Link::end_socket_sleep() {
+    if (region_) {
+        a4s_ring_awake(inbound());
+    }
+}
+
 std::vector<int> Link::take_descriptors(std::size_t count) {
     if (received_fds_.size() < count) {
         read_socket();

@@ -46,6 +46,15 @@ public:
     // descriptors), leaving every other message where it is.
     std::optional<Message> wait_socket_message(std::uint16_t type,
                                                std::chrono::nanoseconds timeout);
+    // A message of `type` that has arrived on the socket, if one has (never waits).
+    std::optional<Message> take_socket_message(std::uint16_t type);
+    // For a caller that waits on several links at once (one poll() over their sockets): asks
+    // the peer to KICK the socket for its next ring message. False if a message is already in
+    // the ring (then do not sleep). end_socket_sleep() after the poll() returns.
+    bool prepare_socket_sleep();
+    void end_socket_sleep();
+    // Reads what the socket holds now (KICKs, GOODBYE, a closed connection).
+    void pump_socket() { read_socket(); }
     // The next `count` descriptors that arrived with messages, in order (the caller owns them);
     // empty if fewer arrived.
     std::vector<int> take_descriptors(std::size_t count);

@@ -38,6 +38,12 @@ const char* type_name(std::uint16_t type) {
         return "GUEST_RAM";
     case A4S_DMA_MAP:
         return "DMA_MAP";
+    case A4S_ATTACH:
+        return "ATTACH";
+    case A4S_DETACH:
+        return "DETACH";
+    case A4S_NOTICE:
+        return "NOTICE";
     default:
         return "UNKNOWN";
     }
@@ -55,6 +61,8 @@ const char* status_name(std::uint16_t status) {
         return "malformed message";
     case A4S_E_STATE:
         return "not allowed now";
+    case A4S_E_REFUSED:
+        return "refused";
     default:
         return "unknown status";
     }
@@ -88,6 +96,10 @@ std::size_t minimum_payload(a4s_type type, bool reply) {
         return sizeof(a4s_guest_ram);
     case A4S_DMA_MAP:
         return reply ? sizeof(a4s_dma_map_reply) : sizeof(a4s_dma_map);
+    case A4S_ATTACH:
+        return reply ? 0 : sizeof(a4s_attach);
+    case A4S_NOTICE:
+        return sizeof(a4s_notice);
     default: // GOODBYE and unknown types carry no fixed part
         return 0;
     }

@@ -56,6 +56,7 @@ struct FakeQemu {
     std::unique_ptr<cosim::Link> link;
     FakeRam ram;
     std::vector<std::pair<unsigned, a4s_msi>> msis;
+    std::vector<a4s_notice> notices;
     std::uint32_t next_id = 1;
     MapMode map_mode = MapMode::identity;
     unsigned dma_messages = 0; // DMA_READ/DMA_WRITE served
@@ -95,6 +96,13 @@ struct FakeQemu {
     }
 
     void serve(const cosim::Message& m) {
+        if (m.header.type == A4S_NOTICE) {
+            a4s_notice n{};
+            if (m.read_as(n)) {
+                notices.push_back(n);
+            }
+            return;
+        }
         if (m.header.type == A4S_MSI) {
             a4s_msi msi{};
             if (m.read_as(msi)) {
@@ -241,6 +249,18 @@ struct FakeQemu {
             return std::nullopt;
         }
         return v;
+    }
+
+    // ATTACH to a VF (a guest QEMU): A4S_OK, or the status and the refusal's code.
+    std::pair<std::uint16_t, std::uint32_t> attach(unsigned vf) {
+        a4s_attach body{static_cast<std::uint16_t>(vf), 0, 0};
+        auto r = call(cosim::make_request(A4S_ATTACH, static_cast<std::uint16_t>(vf), body));
+        if (!r) {
+            return {0xFFFF, 0};
+        }
+        a4s_refusal why{};
+        (void)r->read_as(why);
+        return {static_cast<std::uint16_t>(r->header.status), static_cast<std::uint32_t>(why.code)};
     }
 
     void mmio_write(std::uint64_t address, std::uint32_t value, unsigned fn = 0) {

@@ -36,7 +36,17 @@ struct ModelUnderTest {
         o.spin.cap = std::chrono::microseconds(50);
         o.connect_timeout = std::chrono::seconds(5);
         o.reply_timeout = std::chrono::seconds(5);
+        o.accept_guests = true; // connect_another()
         return o;
+    }
+    // One more connection to the model (a guest QEMU): the returned descriptor is the client's
+    // end, the model takes the other in while it serves.
+    int connect_another() {
+        int fds[2];
+        REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
+        cosim::Link::Socket s(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), fds[0]);
+        bridge.adopt(std::make_unique<cosim::Link>(std::move(s), cosim::Link::Side::model));
+        return fds[1];
     }
     int serve() {
         cosim::Link::Socket s(io, boost::asio::generic::stream_protocol(AF_UNIX, 0), model_fd);
