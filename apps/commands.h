@@ -14,5 +14,6 @@ int guest_command(const Arguments& args);
 int run_command(const Arguments& args);
 int demo_command(const Arguments& args);
 int sweep_command(const Arguments& args);
+int vms_command(const Arguments& args);
 
 } // namespace aie4sim::apps

@@ -139,6 +139,20 @@ private:
 } // namespace
 
 int demo_command(const Arguments& args) {
+    // --vms N: the same GEMM, one VF per guest VM on one model (aie4sim vms).
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--vms" || args[i].rfind("--vms=", 0) == 0) {
+            Arguments rest = args;
+            const std::string n =
+                args[i] == "--vms" ? (i + 1 < args.size() ? args[i + 1] : "") : args[i].substr(6);
+            rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(i),
+                       rest.begin() + static_cast<std::ptrdiff_t>(args[i] == "--vms"
+                                                                      ? std::min(i + 2, args.size())
+                                                                      : i + 1));
+            rest.insert(rest.end(), {"--guests", n});
+            return vms_command(rest);
+        }
+    }
     GuestOptions o;
     unsigned vfs = 4;
     std::string gemm = "256x256x256";
@@ -159,7 +173,10 @@ int demo_command(const Arguments& args) {
         "model-log", po::value<std::string>(), "keep the model's log in this file")(
         "timeout", po::value(&o.timeout_s)->default_value(900), "seconds before giving up")(
         "cpus", po::value(&o.cpus)->default_value(0),
-        "guest CPUs (0: enough for the interrupt vectors of --vfs VFs)");
+        "guest CPUs (0: enough for the interrupt vectors of --vfs VFs)")(
+        "vms", po::value<unsigned>(),
+        "instead: a host VM owns the PF and N guest VMs get one VF each (aie4sim vms --guests N; "
+        "--gemm, --type, --config, --console, --model-log and --timeout apply)");
     add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {

@@ -13,9 +13,10 @@ void usage(std::ostream& out) {
            "commands:\n"
            "  demo    the full system: a guest with the real driver runs a GEMM on every VF\n"
            "  guest   boot a Linux guest in QEMU against the model and run commands in it\n"
-           "  model   run the device model, serving one QEMU over a socket\n"
+           "  model   run the device model, serving QEMUs over a socket\n"
            "  run     run the device without QEMU: a host model drives every VF (standalone)\n"
-           "  sweep   run a sweep manifest's points (local cores or a Slurm job array), report\n";
+           "  sweep   run a sweep manifest's points (local cores or a Slurm job array), report\n"
+           "  vms     SR-IOV as deployed: a host VM owns the PF, each guest VM gets one VF\n";
 }
 
 } // namespace
@@ -46,6 +47,9 @@ int sc_main(int argc, char* argv[]) {
         }
         if (command == "run") {
             return aie4sim::apps::run_command(args);
+        }
+        if (command == "vms") {
+            return aie4sim::apps::vms_command(args);
         }
         if (command == "sweep") {
             return aie4sim::apps::sweep_command(args);

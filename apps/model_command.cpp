@@ -31,6 +31,7 @@ int model_command(const Arguments& args) {
     unsigned spin_min_us = 0;
     bool dma_direct = true;
     bool spread = true;
+    bool accept_guests = false;
     po::options_description options("aie4sim model: serve one QEMU over a socket");
     options.add_options()("help", "show this help")(
         "socket", po::value(&socket)->required(),
@@ -50,7 +51,10 @@ int model_command(const Arguments& args) {
         "dma-direct", po::value(&dma_direct)->default_value(true),
         "DMA straight into guest RAM when QEMU shares it (on/off; off: 64 KiB messages)")(
         "spread", po::value(&spread)->default_value(true),
-        "move off QEMU's CPU when both end up on one and another CPU is allowed (on/off)");
+        "move off QEMU's CPU when both end up on one and another CPU is allowed (on/off)")(
+        "guests", po::value(&accept_guests)->default_value(false),
+        "keep listening after the host QEMU: guest VMs' QEMUs attach to one VF each (on/off; "
+        "aie4sim vms)");
     add_recording_options(options, recording);
     po::variables_map vm;
     if (!parse_options(args, options, vm)) {
@@ -85,6 +89,7 @@ int model_command(const Arguments& args) {
     bridge_options.spin.floor = std::chrono::microseconds(spin_min_us);
     bridge_options.dma_direct = dma_direct;
     bridge_options.spread = spread;
+    bridge_options.accept_guests = accept_guests;
 
     models::Aie4Device device("aie4", config);
     // Free mode: latencies the driver waits for in real time are kept in real time as well.

@@ -33,6 +33,7 @@
 #include "hw/qdev-properties.h"
 #include "sysemu/sysemu.h"
 
+#include "aie4sim-dma.h"
 #include "aie4sim-link.h"
 
 #define TYPE_AIE4SIM_PF "aie4sim-pf"
@@ -65,9 +66,7 @@ typedef struct A4sPf {
     QEMUTimer* sync_timer;
     Notifier exit_notifier;
     bool share_ram;
-    /* Guest RAM shared with the model (GUEST_RAM), in the order of that message. */
-    RAMBlock* shared_ram[A4S_MAX_RAM_BLOCKS];
-    unsigned shared_ram_count;
+    A4sDmaServer dma;
 } A4sPf;
 
 OBJECT_DECLARE_SIMPLE_TYPE(A4sPf, AIE4SIM_PF)
@@ -93,215 +92,12 @@ static bool a4s_lockstep(A4sPf* s) {
     return s->quantum_ns != 0;
 }
 
-/* ---- the model's requests: DMA and MSI-X on behalf of a function ---------------------- */
-
-static void a4s_dma_map(A4sPf* s, PCIDevice* dev, A4sMessage* m);
+/* ---- the model's requests: DMA and MSI-X on behalf of a function (aie4sim-dma.c) ------ */
 
 static void a4s_handle_request(void* opaque, A4sMessage* m) {
     A4sPf* s = opaque;
-    PCIDevice* dev = a4s_device_of(s, m->header.function);
-    const uint32_t payload = m->header.size - sizeof(struct a4s_header);
 
-    switch (m->header.type) {
-    case A4S_MSI: {
-        struct a4s_msi msi;
-        MSIMessage message;
-
-        if (payload < sizeof(msi) || !dev) {
-            warn_report("aie4sim: MSI-X for absent function %u dropped", m->header.function);
-            return;
-        }
-        memcpy(&msi, m->payload, sizeof(msi));
-        message.address = msi.address;
-        message.data = msi.data;
-        msi_send_message(dev, message);
-        return;
-    }
-    case A4S_DMA_READ:
-    case A4S_DMA_WRITE: {
-        struct a4s_presence* me = a4s_link_presence(s->link);
-        struct a4s_dma dma;
-        bool write = m->header.type == A4S_DMA_WRITE;
-        MemTxResult result;
-
-        if (payload < sizeof(dma)) {
-            a4s_link_reply(s->link, m, A4S_E_MALFORMED, NULL, 0);
-            return;
-        }
-        memcpy(&dma, m->payload, sizeof(dma));
-        if (dma.size > A4S_MAX_DMA_CHUNK || (write && payload < sizeof(dma) + dma.size)) {
-            a4s_link_reply(s->link, m, A4S_E_MALFORMED, NULL, 0);
-            return;
-        }
-        if (!dev) {
-            a4s_link_reply(s->link, m, A4S_E_UNSUPPORTED, NULL, 0);
-            return;
-        }
-        a4s_stat_add(&me->dma.requests, 1);
-        a4s_stat_add(&me->dma.message_bytes, dma.size);
-        if (dma.flags & A4S_DMA_TRANSLATED) {
-            /* Already a host physical address: system memory, no IOMMU. Bus mastering was
-             * checked by the model's function. */
-            g_autofree uint8_t* buf = write ? NULL : g_malloc(dma.size);
-            result = address_space_rw(&address_space_memory, dma.address, MEMTXATTRS_UNSPECIFIED,
-                                      write ? m->payload + sizeof(dma) : buf, dma.size, write);
-            if (result != MEMTX_OK || write) {
-                a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
-            } else {
-                a4s_link_reply(s->link, m, A4S_OK, buf, dma.size);
-            }
-        } else if (write) {
-            result = pci_dma_write(dev, dma.address, m->payload + sizeof(dma), dma.size);
-            a4s_link_reply(s->link, m, result == MEMTX_OK ? A4S_OK : A4S_E_ABORT, NULL, 0);
-        } else {
-            g_autofree uint8_t* buf = g_malloc(dma.size);
-            result = pci_dma_read(dev, dma.address, buf, dma.size);
-            if (result == MEMTX_OK) {
-                a4s_link_reply(s->link, m, A4S_OK, buf, dma.size);
-            } else {
-                a4s_link_reply(s->link, m, A4S_E_ABORT, NULL, 0);
-            }
-        }
-        return;
-    }
-    case A4S_DMA_MAP:
-        a4s_dma_map(s, dev, m);
-        return;
-    default:
-        a4s_link_reply(s->link, m, A4S_E_MALFORMED, NULL, 0);
-        return;
-    }
-}
-
-/* ---- DMA straight into guest RAM: translation for the model (protocol 1.1) ------------- */
-
-static int a4s_collect_ram(RAMBlock* rb, void* opaque) {
-    A4sPf* s = opaque;
-
-    /* Only RAM the model can map and see QEMU's writes in: a shared memfd or file. */
-    if (qemu_ram_get_fd(rb) >= 0 && qemu_ram_is_shared(rb) &&
-        s->shared_ram_count < A4S_MAX_RAM_BLOCKS) {
-        s->shared_ram[s->shared_ram_count++] = rb;
-    }
-    return 0;
-}
-
-static void a4s_share_ram(A4sPf* s) {
-    struct {
-        struct a4s_guest_ram head;
-        struct a4s_ram_block blocks[A4S_MAX_RAM_BLOCKS];
-    } QEMU_PACKED msg = {{0}};
-    int fds[A4S_MAX_RAM_BLOCKS];
-    unsigned i;
-
-    for (i = 0; i < s->shared_ram_count; i++) {
-        msg.blocks[i].size = qemu_ram_get_used_length(s->shared_ram[i]);
-        snprintf(msg.blocks[i].name, sizeof(msg.blocks[i].name), "%s",
-                 qemu_ram_get_idstr(s->shared_ram[i]));
-        fds[i] = qemu_ram_get_fd(s->shared_ram[i]);
-    }
-    msg.head.count = s->shared_ram_count;
-    a4s_link_post_descriptors(s->link, A4S_GUEST_RAM, &msg,
-                              sizeof(msg.head) + s->shared_ram_count * sizeof(msg.blocks[0]), fds,
-                              s->shared_ram_count);
-}
-
-static uint32_t a4s_shared_block_of(A4sPf* s, RAMBlock* rb) {
-    unsigned i;
-
-    for (i = 0; i < s->shared_ram_count; i++) {
-        if (s->shared_ram[i] == rb) {
-            return i;
-        }
-    }
-    return A4S_RAM_NONE;
-}
-
-/* Where a function's DMA range lands: translated as the function's own DMA would be (its
- * IOMMU, permissions, Bus Master Enable through its bus-master address space), cut into
- * extents of the shared RAM blocks, or A4S_RAM_NONE for what is not shared RAM. A failed
- * translation (the IOMMU has recorded the fault already) aborts, as a DMA would. */
-static void a4s_dma_map(A4sPf* s, PCIDevice* dev, A4sMessage* m) {
-    struct a4s_dma_map req;
-    struct a4s_presence* me = a4s_link_presence(s->link);
-    const int64_t start = a4s_now_ns();
-    const uint32_t max = MIN(A4S_MAX_DMA_EXTENTS, 4096u);
-    const size_t out_size = sizeof(struct a4s_dma_map_reply) + max * sizeof(struct a4s_dma_extent);
-    g_autofree uint8_t* out = g_malloc(out_size);
-    struct a4s_dma_map_reply* head = (struct a4s_dma_map_reply*)out;
-    struct a4s_dma_extent* ext = (struct a4s_dma_extent*)(out + sizeof(*head));
-    AddressSpace* as;
-    bool write;
-    hwaddr addr;
-    uint64_t left;
-    uint32_t n = 0;
-
-    if (m->header.size - sizeof(struct a4s_header) < sizeof(req)) {
-        a4s_link_reply(s->link, m, A4S_E_MALFORMED, NULL, 0);
-        return;
-    }
-    memcpy(&req, m->payload, sizeof(req));
-    if (req.size == 0 || req.size > A4S_MAX_DMA_MAP) {
-        a4s_link_reply(s->link, m, A4S_E_MALFORMED, NULL, 0);
-        return;
-    }
-    if (!dev) {
-        a4s_link_reply(s->link, m, A4S_E_UNSUPPORTED, NULL, 0);
-        return;
-    }
-    write = req.flags & A4S_DMA_MAP_WRITE;
-    as = (req.flags & A4S_DMA_TRANSLATED) ? &address_space_memory : pci_get_address_space(dev);
-    addr = req.address;
-    left = req.size;
-    WITH_RCU_READ_LOCK_GUARD() {
-        while (left > 0 && n < max) {
-            hwaddr xlat, len = left;
-            MemoryRegion* mr =
-                address_space_translate(as, addr, &xlat, &len, write, MEMTXATTRS_UNSPECIFIED);
-            uint32_t block = A4S_RAM_NONE;
-            ram_addr_t offset = 0;
-
-            if (len == 0) {
-                break;
-            }
-            /* A failed IOMMU translation, or nothing at the address, ends at QEMU's unassigned
-             * region (physmem.c keeps it private: known by its name). */
-            if (!memory_region_is_ram(mr) && !strcmp(memory_region_name(mr), "unassigned")) {
-                break;
-            }
-            if (memory_region_is_ram(mr) && !memory_region_is_ram_device(mr) &&
-                !(write && mr->readonly)) {
-                RAMBlock* rb = qemu_ram_block_from_host(
-                    (uint8_t*)memory_region_get_ram_ptr(mr) + xlat, false, &offset);
-                block = rb ? a4s_shared_block_of(s, rb) : A4S_RAM_NONE;
-            }
-            if (block == A4S_RAM_NONE) {
-                offset = 0;
-            }
-            if (n > 0 && ext[n - 1].block == block &&
-                (block == A4S_RAM_NONE || ext[n - 1].offset + ext[n - 1].length == offset)) {
-                ext[n - 1].length += len;
-            } else {
-                ext[n].block = block;
-                ext[n].length = len;
-                ext[n].offset = offset;
-                n++;
-            }
-            addr += len;
-            left -= len;
-        }
-    }
-    a4s_stat_add(&me->dma.maps, 1);
-    a4s_stat_add(&me->dma.extents, n);
-    a4s_stat_add(&me->dma.busy_ns, (uint64_t)(a4s_now_ns() - start));
-    if (n == 0) {
-        a4s_link_reply(s->link, m, A4S_E_ABORT, NULL, 0);
-        return;
-    }
-    head->count = n;
-    head->reserved = 0;
-    head->mapped = req.size - left;
-    a4s_link_reply(s->link, m, A4S_OK, out, sizeof(*head) + n * sizeof(*ext));
+    a4s_dma_serve(&s->dma, a4s_device_of(s, m->header.function), m);
 }
 
 static void a4s_socket_readable(void* opaque) {
@@ -524,18 +320,19 @@ static void a4s_pf_realize(PCIDevice* dev, Error** errp) {
         error_setg(errp, "aie4sim-pf: socket=PATH (or tcp:HOST:PORT) is required");
         return;
     }
-    s->shared_ram_count = 0;
+    s->dma.shared_ram_count = 0;
     if (s->share_ram) {
-        qemu_ram_foreach_block(a4s_collect_ram, s);
+        a4s_dma_collect_ram(&s->dma);
     }
-    options.offer_guest_ram = s->shared_ram_count > 0;
+    options.offer_guest_ram = s->dma.shared_ram_count > 0;
     s->link = a4s_link_open(&options, errp);
     if (!s->link) {
         return;
     }
+    s->dma.link = s->link;
     if (options.offer_guest_ram && a4s_link_shared_memory(s->link) &&
         (a4s_link_peer_capabilities(s->link) & A4S_CAP_GUEST_RAM)) {
-        a4s_share_ram(s);
+        a4s_dma_share_ram(&s->dma);
     }
     reply = a4s_link_call(s->link, A4S_LAYOUT, 0, NULL, 0, NULL, 0);
     if (reply.header.status != A4S_OK ||
@@ -588,7 +385,7 @@ static void a4s_pf_realize(PCIDevice* dev, Error** errp) {
     info_report("aie4sim: connected to %s at %s (%s%s), %u VFs possible%s",
                 a4s_link_peer_name(s->link), s->socket,
                 a4s_link_shared_memory(s->link) ? "shared-memory rings" : "socket only",
-                !s->shared_ram_count ? ", guest RAM not shareable: DMA by messages"
+                !s->dma.shared_ram_count ? ", guest RAM not shareable: DMA by messages"
                 : (a4s_link_peer_capabilities(s->link) & A4S_CAP_GUEST_RAM) ? ", guest RAM shared"
                                                                             : "",
                 l->total_vfs, a4s_lockstep(s) ? ", lockstep" : "");
