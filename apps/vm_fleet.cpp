@@ -269,6 +269,7 @@ FleetResult run_fleet(const FleetOptions& o) {
             vm_arguments(o, o.guest_memory_mb, run / ("guest" + std::to_string(k + 1) + ".img"),
                          o.guest_carveout,
                          "aie4sim-vf-guest,bus=aie4sim_rp,addr=0.0,vf=" + std::to_string(g.vf) +
+                             ",attach-wait=" + std::to_string(o.attach_wait_s) +
                              ",socket=" + address),
             echo));
     }
@@ -291,6 +292,11 @@ FleetResult run_fleet(const FleetOptions& o) {
     for (auto& g : guests) {
         g->stop();
     }
+    // The host's own commands may still run (they can act on the guests' VFs): they end first.
+    while (!o.host_script.empty() && host.host_status() < 0 && host.running() && model.running() &&
+           Clock::now() < deadline && !any_signal()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
     // The host VM ends last; QEMU's exit says goodbye to the model, which then ends by itself.
     const int host_done = host.host_status();
     host.stop();
@@ -300,7 +306,13 @@ FleetResult run_fleet(const FleetOptions& o) {
     }
     stop_child(model);
     result.host_status = host_done;
-    bool ok = host_done == 0 || o.host_script.empty();
+    bool ok = host_done == 0;
+    if (!ok) {
+        say("the host VM's commands " +
+            (host_done < 0 ? std::string("reported no status")
+                           : "ended with status " + std::to_string(host_done)) +
+            "; its console ended with:\n" + host.last_lines());
+    }
     for (std::size_t k = 0; k < guests.size(); ++k) {
         result.guest_status[k] = guests[k]->status();
         if (result.guest_status[k] != 0) {

@@ -37,6 +37,9 @@ struct FleetOptions {
     // Reserved in each guest for its VF's carveout (the driver needs one without a PASID).
     std::string guest_carveout = "0x8000000@0x20000000";
     unsigned timeout_s = 900;
+    // A guest VM whose VF is held by another VM waits this long for it (it takes the VF over
+    // when that VM ends).
+    unsigned attach_wait_s = 300;
     bool echo_console = false;
     // Every console line: vm 0 is the host, k the k-th guest (1-based).
     std::function<void(unsigned vm, const std::string& line)> on_console_line;

@@ -8,6 +8,7 @@
 #include "apps/model_setup.h"
 #include "apps/vm_fleet.h"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <sstream>
 #include <unistd.h>
 
 namespace aie4sim::apps {
@@ -30,6 +32,7 @@ int vms_command(const Arguments& args) {
     std::string type = "int8";
     std::string guest_exec;
     std::string host_exec;
+    std::string guest_vfs;
     po::options_description options(
         "aie4sim vms: one model, a host VM that owns the PF and enables the VFs, and guest VMs\n"
         "that each get one VF passed through and run a GEMM on it with the real driver");
@@ -41,7 +44,10 @@ int vms_command(const Arguments& args) {
         "type", po::value(&type)->default_value(type), "int8 or bf16")(
         "guest-exec", po::value(&guest_exec),
         "commands each guest VM runs instead of the GEMM, once its VF is bound ($bdf: the VF "
-        "in the VM, $vm: the VM's number)")(
+        "in the VM, $vm: the VM's number; run_gemm [ARGS]: the GEMM, reported in its row)")(
+        "guest-vfs", po::value(&guest_vfs),
+        "the VF of each guest VM, comma-separated (default 1,2,..,N); a VF named twice goes to "
+        "the later VM when the earlier one ends")(
         "host-exec", po::value(&host_exec),
         "commands the host VM runs once the VFs exist (while the guest VMs run)")(
         "listen", po::value(&o.listen),
@@ -61,12 +67,29 @@ int vms_command(const Arguments& args) {
     if (!config) {
         return 2;
     }
-    vfs = vfs == 0 ? guests : vfs;
-    if (guests == 0 || guests > vfs || vfs > config->sriov.total_vfs) {
+    std::vector<unsigned> vf_of;
+    if (!guest_vfs.empty()) {
+        std::stringstream list(guest_vfs);
+        std::string item;
+        while (std::getline(list, item, ',')) {
+            vf_of.push_back(static_cast<unsigned>(std::stoul(item)));
+        }
+        if (vf_of.size() != guests) {
+            throw std::invalid_argument("--guest-vfs names " + std::to_string(vf_of.size()) +
+                                        " VFs for " + std::to_string(guests) + " guest VMs");
+        }
+    }
+    for (unsigned k = 1; vf_of.size() < guests; ++k) {
+        vf_of.push_back(k);
+    }
+    const unsigned highest = *std::max_element(vf_of.begin(), vf_of.end());
+    vfs = vfs == 0 ? highest : vfs;
+    if (guests == 0 || highest > vfs || vfs > config->sriov.total_vfs ||
+        std::find(vf_of.begin(), vf_of.end(), 0u) != vf_of.end()) {
         throw std::invalid_argument("--guests " + std::to_string(guests) + " with --vfs " +
-                                    std::to_string(vfs) + ": the device has 1.." +
+                                    std::to_string(vfs) + ": the device has VF1..VF" +
                                     std::to_string(config->sriov.total_vfs) +
-                                    " VFs, and each guest VM needs one");
+                                    ", and each guest VM needs one the host enables");
     }
     const tiles::host::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
     check_gemm_option(gemm, spec, config->aie.geometry);
@@ -87,23 +110,19 @@ int vms_command(const Arguments& args) {
     if (vm.count("model-log") != 0U) {
         o.model_log = vm["model-log"].as<std::string>();
     }
-    DemoWorkloads w;
-    if (guest_exec.empty()) {
-        std::cout << "vms: building the GEMM's control code (aiebu-asm)" << std::endl;
-        w = build_demo_workloads(*config, vfs, DemoGemm{spec.m, spec.k, spec.n, type == "bf16"},
-                                 work.path);
-    }
+    std::cout << "vms: building the GEMM's control code (aiebu-asm)" << std::endl;
+    const DemoWorkloads w = build_demo_workloads(
+        *config, vfs, DemoGemm{spec.m, spec.k, spec.n, type == "bf16"}, work.path);
     for (unsigned k = 1; k <= guests; ++k) {
         FleetGuest g;
-        g.vf = k;
-        g.script = "vm=" + std::to_string(k) + "\n" + fleet_guest_prologue();
-        if (guest_exec.empty()) {
-            g.files = w.files;
-            g.script += "aie4sim-xrt-gemm $bdf /aie4sim/files/" + w.layout[k - 1] + " --seed " +
-                        std::to_string(k) + " | sed 's/^/VMS-RESULT /'\n";
-        } else {
-            g.script += guest_exec + "\n";
-        }
+        g.vf = vf_of[k - 1];
+        g.files = w.files;
+        g.script = "vm=" + std::to_string(k) + "\nlayout=" + w.layout[g.vf - 1] + "\n" +
+                   fleet_guest_prologue() +
+                   "run_gemm() { aie4sim-xrt-gemm $bdf /aie4sim/files/$layout --seed $vm \"$@\" "
+                   "> /tmp/gemm.txt 2>&1; s=$?; sed 's/^/VMS-RESULT /' /tmp/gemm.txt; "
+                   "return $s; }\n" +
+                   (guest_exec.empty() ? std::string("run_gemm") : guest_exec) + "\n";
         o.guests.push_back(g);
     }
     std::mutex mutex;
@@ -118,7 +137,7 @@ int vms_command(const Arguments& args) {
             results[n] = m[1].str();
         } else if (n > 0 && line.rfind("guest: amdxdna bound ", 0) == 0) {
             bound[n] = line.substr(21);
-        } else if (n == 0 && line.rfind("host: ", 0) == 0) {
+        } else if (n == 0 && line.rfind("host: ", 0) == 0 && host_line.empty()) {
             host_line = line.substr(6);
         }
         if (!o.echo_console && (line.rfind("host: ", 0) == 0 || line.rfind("guest: ", 0) == 0)) {
@@ -138,16 +157,19 @@ int vms_command(const Arguments& args) {
     unsigned verified = 0;
     for (unsigned k = 1; k <= guests; ++k) {
         const std::string& text = results[k];
-        const bool ok = guest_exec.empty() ? text.find(": verified") != std::string::npos
-                                           : r.guest_status[k - 1] == 0;
+        const int st = r.guest_status[k - 1];
+        const bool ok =
+            st == 0 && (!guest_exec.empty() || text.find(": verified") != std::string::npos);
         verified += ok ? 1 : 0;
         const std::string dev = bound[k].empty() ? "(not bound)" : bound[k];
-        const std::string what =
-            guest_exec.empty()
-                ? (text.empty() ? "FAILED (no result)" : text)
-                : (ok ? "script succeeded"
-                      : "script failed (" + std::to_string(r.guest_status[k - 1]) + ")");
-        std::printf("vm%-4u VF%-3u %-30s %s\n", k, k, dev.c_str(), what.c_str());
+        std::string what = text.empty() && guest_exec.empty() ? "FAILED (no result)" : text;
+        if (!guest_exec.empty() || !ok) {
+            what += std::string(what.empty() ? "" : "; ") +
+                    (st == 0  ? "script succeeded"
+                     : st < 0 ? "the VM ended without a status"
+                              : "script failed (" + std::to_string(st) + ")");
+        }
+        std::printf("vm%-4u VF%-3u %-30s %s\n", k, vf_of[k - 1], dev.c_str(), what.c_str());
     }
     std::printf("\n%u of %u guest VMs %s; %u VMs on one model took %.1f s of wall time\n", verified,
                 guests,

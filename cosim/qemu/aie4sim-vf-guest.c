@@ -15,6 +15,7 @@
  * all-ones reads, writes dropped, until the VF exists again (a NOTICE says so).
  *
  *   -device aie4sim-vf-guest,vf=N,socket=PATH|unix:PATH|tcp:HOST:PORT[,share-ram=on|off]
+ *           [,attach-wait=SECONDS]
  */
 #include "qemu/osdep.h"
 #include "qapi/error.h"
@@ -45,6 +46,7 @@ typedef struct A4sVfGuest {
     uint32_t spin_min_us;
     uint32_t connect_timeout_s;
     uint32_t reply_timeout_s;
+    uint32_t attach_wait_s;
     bool share_ram;
     A4sLink* link;
     struct a4s_layout layout;
@@ -235,22 +237,39 @@ static void a4s_guest_exit_notify(Notifier* notifier, void* data) {
     }
 }
 
+/* ATTACH; with attach-wait=N, a VF that does not exist yet or is still held by another VM is
+ * asked for again for up to N seconds (a VM that starts before the host enabled its VF, or
+ * that takes over the VF of a VM that just ended). */
 static bool a4s_guest_attach(A4sVfGuest* g, Error** errp) {
-    struct a4s_attach req = {.vf = g->vf};
-    A4sMessage reply = a4s_link_call(g->link, A4S_ATTACH, g->vf, &req, sizeof(req), NULL, 0);
-    bool ok = reply.header.status == A4S_OK;
+    const int64_t give_up = g_get_monotonic_time() + (int64_t)g->attach_wait_s * 1000000;
+    bool told = false;
 
-    if (!ok) {
+    for (;;) {
+        struct a4s_attach req = {.vf = g->vf};
+        A4sMessage reply = a4s_link_call(g->link, A4S_ATTACH, g->vf, &req, sizeof(req), NULL, 0);
         struct a4s_refusal why = {0};
         const uint32_t size = reply.header.size - sizeof(struct a4s_header);
 
+        if (reply.header.status == A4S_OK) {
+            a4s_message_free(&reply);
+            return true;
+        }
         memcpy(&why, reply.payload, MIN(size, sizeof(why)));
+        a4s_message_free(&reply);
         why.reason[sizeof(why.reason) - 1] = '\0';
+        if ((why.code == A4S_REFUSED_NO_VF || why.code == A4S_REFUSED_TAKEN) &&
+            g_get_monotonic_time() < give_up) {
+            if (!told) {
+                info_report("aie4sim-vf-guest: waiting for VF%u: %s", g->vf, why.reason);
+                told = true;
+            }
+            g_usleep(100000);
+            continue;
+        }
         error_setg(errp, "aie4sim-vf-guest: the model refused VF%u: %s", g->vf,
                    why.reason[0] ? why.reason : "no reason given");
+        return false;
     }
-    a4s_message_free(&reply);
-    return ok;
 }
 
 static void a4s_guest_realize(PCIDevice* dev, Error** errp) {
@@ -385,6 +404,7 @@ static Property a4s_guest_properties[] = {
     DEFINE_PROP_BOOL("share-ram", A4sVfGuest, share_ram, true),
     DEFINE_PROP_UINT32("connect-timeout", A4sVfGuest, connect_timeout_s, 30),
     DEFINE_PROP_UINT32("reply-timeout", A4sVfGuest, reply_timeout_s, 60),
+    DEFINE_PROP_UINT32("attach-wait", A4sVfGuest, attach_wait_s, 0),
     DEFINE_PROP_END_OF_LIST(),
 };
 

@@ -2,7 +2,8 @@
 # SR-IOV as deployed (`aie4sim vms`): one model, a host VM whose amdxdna owns the PF and enables
 # the VFs, and guest VMs that each get one VF passed through and run a GEMM through XRT on it with
 # the same unmodified driver.
-#   vms.sh AIE4SIM_EXE [CASE...]   cases: two (default), four, tcp, isolation, sriov-off
+#   vms.sh AIE4SIM_EXE [CASE...]   cases: two (default), four, tcp, isolation, sriov-off,
+#                                  killed, host-flr
 set -uo pipefail
 exe=$1
 shift
@@ -61,7 +62,7 @@ for c in $cases; do
             fn=$(aie4sim-mmio $r 0xF008); echo "guest: function register $fn"
             aie4sim-mmio $r 0xF004 0x5C0FFEE$vm; sleep 2
             s=$(aie4sim-mmio $r 0xF004); echo "guest: scratch $s"
-            [ "$fn" = "0x0000000$vm" ] && [ "$s" = "0x05c0ffee$vm" ]'
+            [ "$fn" = "0x0000000$vm" ] && [ "$s" = "0x5c0ffee$vm" ]'
         ;;
     sriov-off)
         # The host disables SR-IOV while the guest VMs run: they see a surprise removal (all-ones),
@@ -75,6 +76,52 @@ for c in $cases; do
             done
             echo "guest: VF reads $v"; [ "$v" = 0xffffffff ]'
         grep -q 'surprise removal' "$work/sriov-off.model.log" || fail "no removal notice in the model's log"
+        grep -q 'bridge: QEMU left: the peer said goodbye' "$work/sriov-off.model.log" || fail "the model did not end cleanly"
+        ;;
+    killed)
+        # Guest VM 1 is killed (SIGKILL of its QEMU) in the middle of its GEMMs: VM 2 goes on
+        # verifying its own, and VM 3, waiting for VF1, takes it over and verifies a GEMM on it.
+        "$exe" vms --guests 3 --guest-vfs 1,2,1 --gemm 128x128x128 --model-log "$work/killed.model.log" \
+            --guest-exec '
+            n=0
+            if [ $vm = 1 ]; then while :; do n=$((n + 1)); echo "guest: gemm $n started"; run_gemm; done; fi
+            if [ $vm = 2 ]; then for n in 1 2 3 4 5 6; do run_gemm || exit 1; sleep 2; done; fi
+            if [ $vm = 3 ]; then run_gemm; fi' > "$work/killed.txt" 2>&1 &
+        vms=$!
+        for _ in $(seq 1 1200); do
+            grep -q '^\[vm1\] guest: gemm 3 started' "$work/killed.txt" && break
+            kill -0 $vms 2>/dev/null || break
+            sleep 0.1
+        done
+        victim=$(pgrep -P $vms -f 'guest1\.img')
+        [ -n "$victim" ] || { cat "$work/killed.txt"; fail "no QEMU of guest VM 1 to kill"; }
+        kill -KILL "$victim"
+        wait $vms
+        status=$?
+        cat "$work/killed.txt"
+        [ "$status" = 1 ] || fail "aie4sim vms exited with $status, expected 1 (VM 1 was killed)"
+        grep -Eq '^vm1 +VF1 .*the VM ended without a status' "$work/killed.txt" || fail "VM 1's row"
+        grep -Eq '^vm2 +VF2 .*: verified; .*script succeeded' "$work/killed.txt" || fail "VM 2 was disturbed"
+        grep -Eq '^vm3 +VF1 .*: verified; .*script succeeded' "$work/killed.txt" || fail "VM 3 did not get VF1"
+        grep -q 'VF1 is free again (QEMU #[0-9]*: its VM is gone); FLR' "$work/killed.model.log" \
+            || fail "the model did not free VF1"
+        [ "$(grep -c 'attached to VF1' "$work/killed.model.log")" = 2 ] || fail "VF1 was not attached twice"
+        ;;
+    host-flr)
+        # The host resets VF1 (FLR through its sysfs) while guest VM 1 has it: VM 1 sees its
+        # function reset (Bus Master off), VM 2 keeps verifying GEMMs on VF2.
+        run_vms host-flr 0 --guests 2 --gemm 64x64x64 --host-exec '
+            sleep 30; echo 1 > /sys/bus/pci/devices/0000:01:00.1/reset && echo "host: VF1 reset (FLR)"' \
+            --guest-exec '
+            run_gemm || exit 1
+            if [ $vm = 1 ]; then
+                for _ in $(seq 1 900); do c=$(setpci -s $bdf COMMAND); [ $((0x$c & 4)) = 0 ] && break; sleep 0.1; done
+                echo "guest: command register $c after the host reset"; [ $((0x$c & 4)) = 0 ]
+            else
+                sleep 35; run_gemm
+            fi'
+        grep -q 'VF1 was reset by the host (FLR)' "$work/host-flr.model.log" || fail "no reset notice"
+        grep -Eq '^vm2 +VF2 .*: verified; .*script succeeded' "$work/host-flr.txt" || fail "VM 2 was disturbed"
         ;;
     *) fail "unknown case $c" ;;
     esac
