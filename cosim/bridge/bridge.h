@@ -125,6 +125,7 @@ private:
     void end_peers(const std::string& why);
     bool serve_round();
     void wait_for_any(std::chrono::nanoseconds timeout, bool idle);
+    bool wait_on_peer_futexes(std::chrono::nanoseconds timeout);
     Peer* owner_of(unsigned function);
     [[nodiscard]] static std::string describe(const Peer& p);
 
@@ -175,6 +176,7 @@ private:
     std::uint64_t next_peer_number_ = 1;
     int listen_fd_ = -1; // run(): more QEMUs connect here (accept_guests)
     bool listen_unix_ = true;
+    bool futex_waitv_ = true; // the kernel has it (until a call says ENOSYS)
     std::mutex adopt_mutex_;
     std::vector<std::unique_ptr<Link>> adopted_;
     std::atomic<bool> adopt_pending_{false};

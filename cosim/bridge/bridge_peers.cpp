@@ -6,11 +6,15 @@
 #include "pcie/express_capability.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <ctime>
+#include <linux/futex.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace aie4sim::cosim {
@@ -24,8 +28,38 @@ constexpr std::chrono::seconds kGuestRamTimeout{5};
 // With several connections, the model spins over all of them this long before it sleeps in one
 // poll() on their sockets (each peer then KICKs); one connection keeps Link::wait's futex path.
 constexpr std::chrono::microseconds kMultiSpin{20};
-// With one connection and a listener, the futex wait is cut this often to look for new ones.
+// With a listener, a futex wait is cut this often to look for new connections.
 constexpr std::chrono::milliseconds kListenLook{5};
+// A futex sleeper looks at the sockets this often: a peer that died cannot wake it.
+constexpr std::chrono::milliseconds kFutexSlice{50};
+
+#ifdef SYS_futex_waitv
+// Sleeps until the peer of any of `words` wakes its futex (each word must still hold
+// A4S_SLEEP_FUTEX), or `timeout` passes. 0 when woken or timed out, -1 with errno ENOSYS when
+// the kernel has no futex_waitv (before 5.16).
+int wait_on_futexes(const std::vector<std::uint32_t*>& words, std::chrono::nanoseconds timeout) {
+    std::vector<futex_waitv> waiters(words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        waiters[i] = futex_waitv{};
+        waiters[i].val = A4S_SLEEP_FUTEX;
+        waiters[i].uaddr = reinterpret_cast<std::uintptr_t>(words[i]);
+        waiters[i].flags = FUTEX_32; // shared: the words live in each peer's memfd
+    }
+    timespec deadline{};
+    ::clock_gettime(CLOCK_MONOTONIC, &deadline);
+    const std::int64_t ns = deadline.tv_nsec + timeout.count();
+    deadline.tv_sec += static_cast<time_t>(ns / 1000000000);
+    deadline.tv_nsec = static_cast<long>(ns % 1000000000);
+    const long r =
+        ::syscall(SYS_futex_waitv, waiters.data(), waiters.size(), 0, &deadline, CLOCK_MONOTONIC);
+    return r < 0 && errno == ENOSYS ? -1 : 0;
+}
+#else
+int wait_on_futexes(const std::vector<std::uint32_t*>&, std::chrono::nanoseconds) {
+    errno = ENOSYS;
+    return -1;
+}
+#endif
 
 std::string role_name(std::uint32_t role) {
     switch (role) {
@@ -453,8 +487,9 @@ void Bridge::wait_for_any(std::chrono::nanoseconds timeout, bool idle) {
         }
         return;
     }
-    // Several connections: spin over all of them briefly, then sleep in one poll() on their
-    // sockets (and the listener), each peer asked to KICK its socket for its next message.
+    // Several connections: spin over all of them briefly, then sleep on all their ring futexes
+    // at once (futex_waitv), or, where that cannot be (a TCP peer, an old kernel), in one
+    // poll() on their sockets (and the listener), each peer asked to KICK its socket.
     if (!idle) {
         const auto spin_end = std::chrono::steady_clock::now() + kMultiSpin;
         while (std::chrono::steady_clock::now() < spin_end) {
@@ -468,6 +503,9 @@ void Bridge::wait_for_any(std::chrono::nanoseconds timeout, bool idle) {
             }
             a4s_pause();
         }
+    }
+    if (futex_waitv_ && wait_on_peer_futexes(timeout)) {
+        return;
     }
     std::vector<pollfd> fds;
     std::vector<Peer*> asleep;
@@ -499,6 +537,58 @@ void Bridge::wait_for_any(std::chrono::nanoseconds timeout, bool idle) {
             asleep[i]->link->pump_socket();
         }
     }
+}
+
+// True if it slept (or found a message); false if the connections cannot all be waited on by
+// futex (a peer without rings), and the caller should poll() their sockets instead.
+bool Bridge::wait_on_peer_futexes(std::chrono::nanoseconds timeout) {
+    if (adopt_pending_.load()) {
+        return true; // take the new connection in first
+    }
+    std::vector<std::uint32_t*> words;
+    std::vector<Peer*> asleep;
+    auto wake_all = [&] {
+        for (Peer* q : asleep) {
+            q->link->end_socket_sleep();
+        }
+    };
+    for (auto& p : peers_) {
+        if (p->link->closed()) {
+            wake_all();
+            return true; // reap it first
+        }
+        if (!p->link->shared_memory() || p->awaiting_ram) {
+            wake_all();
+            return false;
+        }
+        std::uint32_t* word = p->link->prepare_futex_sleep();
+        if (word == nullptr) {
+            wake_all();
+            return true; // a message is there
+        }
+        words.push_back(word);
+        asleep.push_back(p.get());
+    }
+    std::chrono::nanoseconds slice = std::min<std::chrono::nanoseconds>(timeout, kFutexSlice);
+    if (listen_fd_ >= 0 || options_.accept_guests) {
+        slice = std::min<std::chrono::nanoseconds>(slice, kListenLook);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const int r = wait_on_futexes(words, slice);
+    wake_all();
+    if (r < 0) {
+        futex_waitv_ = false;
+        AIE4SIM_LOG(info, kLog,
+                    "no futex_waitv on this kernel: several QEMUs wake the model "
+                    "through their sockets");
+        return false;
+    }
+    if (std::chrono::steady_clock::now() - start >= slice) {
+        for (auto& p : peers_) {
+            p->link->pump_socket(); // a peer that died cannot wake a futex
+        }
+    }
+    return true;
 }
 
 } // namespace aie4sim::cosim

@@ -243,6 +243,19 @@ bool Link::prepare_socket_sleep() {
     return !region_ || a4s_ring_prepare_sleep(inbound()) != 0;
 }
 
+std::uint32_t* Link::prepare_futex_sleep() {
+    if (!queue_.empty() || closed_ || !region_) {
+        return nullptr;
+    }
+    a4s_ring_control* ring = inbound();
+    __atomic_store_n(&ring->consumer_sleeping, A4S_SLEEP_FUTEX, __ATOMIC_SEQ_CST);
+    if (!a4s_ring_empty(ring)) {
+        a4s_ring_awake(ring);
+        return nullptr;
+    }
+    return &ring->consumer_sleeping;
+}
+
 void Link::end_socket_sleep() {
     if (region_) {
         a4s_ring_awake(inbound());

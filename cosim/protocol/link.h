@@ -53,6 +53,11 @@ public:
     // the ring (then do not sleep). end_socket_sleep() after the poll() returns.
     bool prepare_socket_sleep();
     void end_socket_sleep();
+    // The same for a caller that sleeps on several links' futexes at once (futex_waitv): the
+    // word the peer wakes for its next ring message (it must hold A4S_SLEEP_FUTEX to sleep),
+    // or nullptr when a message is already there or the link has no rings. end_socket_sleep()
+    // after the wait.
+    std::uint32_t* prepare_futex_sleep();
     // Reads what the socket holds now (KICKs, GOODBYE, a closed connection).
     void pump_socket() { read_socket(); }
     // The next `count` descriptors that arrived with messages, in order (the caller owns them);
