@@ -184,8 +184,18 @@ bool Bridge::handshake() {
     ours.minor = A4S_PROTOCOL_MINOR;
     ours.role = A4S_ROLE_MODEL;
     ours.capabilities = A4S_CAP_LOCKSTEP;
-    if (link_->is_unix()) {
+    // The rings' format changed in 1.2 (cache-line slots, first word last): an older QEMU is
+    // served over the socket alone.
+    const bool rings = link_->is_unix() && theirs.minor >= A4S_RING_FORMAT_MINOR;
+    if (rings) {
         ours.capabilities |= A4S_CAP_SHM | (options_.dma_direct ? A4S_CAP_GUEST_RAM : 0);
+    } else if (link_->is_unix()) {
+        AIE4SIM_LOG(warn, kLog,
+                    "QEMU speaks protocol " << theirs.major << "." << theirs.minor
+                                            << ", older than the rings' format (1."
+                                            << A4S_RING_FORMAT_MINOR
+                                            << "): no shared memory, every access goes "
+                                               "over the socket");
     }
     std::snprintf(ours.name, sizeof ours.name, "aie4sim model");
     Message r = make_reply_with(*m, ours);
@@ -200,7 +210,7 @@ bool Bridge::handshake() {
                     "lockstep mode, but QEMU sends no SYNC: the model's time will "
                     "not advance (start QEMU's device with quantum-ns set)");
     }
-    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && link_->is_unix()) {
+    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && rings) {
         link_->offer_shared_memory(options_.ring_size);
         AIE4SIM_LOG(info, kLog,
                     "shared-memory rings of " << (options_.ring_size >> 10) << " KiB offered");
@@ -315,6 +325,7 @@ void Bridge::reply(const Message& request, std::uint16_t status, const void* dat
     Message r = make_reply(request, status, data, size);
     stamp(r);
     link_->send(std::move(r));
+    link_->set_peer_waits_for_reply(false);
 }
 
 void Bridge::handle(Message& m) {
@@ -327,6 +338,16 @@ void Bridge::handle(Message& m) {
     if (m.header.time_ns > qemu_time_ns_) {
         qemu_time_ns_ = m.header.time_ns;
     }
+    // QEMU's caller waits for our reply until we send it, and serves our DMA meanwhile: what we
+    // send it then needs no KICK of its main loop, which would only wait for the BQL the caller
+    // holds.
+    link_->set_peer_waits_for_reply(!m.is_posted());
+    struct PeerDone {
+        Link& link;
+        PeerDone(const PeerDone&) = delete;
+        PeerDone& operator=(const PeerDone&) = delete;
+        ~PeerDone() { link.set_peer_waits_for_reply(false); }
+    } done{*link_};
     switch (m.header.type) {
     case A4S_CFG_READ:
         on_config_read(m);

@@ -17,7 +17,7 @@
 /* NOLINTBEGIN */
 
 #define A4S_PROTOCOL_MAJOR 1
-#define A4S_PROTOCOL_MINOR 1
+#define A4S_PROTOCOL_MINOR 2
 
 /* The largest message either side accepts (a DMA chunk of 64 KiB plus its header). */
 #define A4S_MAX_PAYLOAD (64u * 1024u + 64u)
