@@ -163,7 +163,7 @@ struct End {
                                   0) != 0) {
                 a4s_pause();
             }
-            a4s_ring_notify(out_ring(), self()); // both sides sleep on futexes: never a KICK
+            a4s_ring_notify(out_ring(), self(), 0); // both sides sleep on futexes: never a KICK
             return;
         }
         }
@@ -204,7 +204,7 @@ struct End {
                 if (at != nullptr) {
                     std::uint32_t v = 0;
                     std::memcpy(&v, at + 4, sizeof v);
-                    a4s_ring_release(in_ring(), len);
+                    a4s_ring_release(in_ring(), region->ring_size(), len);
                     return v;
                 }
                 if (a4s_wait_spin(&waiter) == 0) {
@@ -280,6 +280,7 @@ Cell run_cell(Method method, const Placement& where, long round_trips, double ma
         e.region = region.get();
         if (region) {
             e.waiter.ring = e.in_ring();
+            e.waiter.ring_size = e.region->ring_size();
             e.waiter.self = e.self();
             e.waiter.peer = parent ? region->model_presence() : region->qemu_presence();
             e.waiter.spin_min_ns = 2000; // the bridge's defaults

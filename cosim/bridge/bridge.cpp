@@ -241,6 +241,7 @@ void Bridge::reply(Peer& p, const Message& request, std::uint16_t status, const 
     Message r = make_reply(request, status, data, size);
     stamp(r);
     p.link->send(std::move(r));
+    p.link->set_peer_waits_for_reply(false);
 }
 
 unsigned Bridge::function_of(const Peer& p, const Message& m) {
@@ -266,6 +267,16 @@ void Bridge::handle(Peer& p, Message& m) {
     if (&p == host_ && m.header.time_ns > qemu_time_ns_) {
         qemu_time_ns_ = m.header.time_ns;
     }
+    // QEMU's caller waits for our reply until we send it, and serves our DMA meanwhile: what we
+    // send it then needs no KICK of its main loop, which would only wait for the BQL the caller
+    // holds.
+    p.link->set_peer_waits_for_reply(!m.is_posted());
+    struct PeerDone {
+        Link& link;
+        PeerDone(const PeerDone&) = delete;
+        PeerDone& operator=(const PeerDone&) = delete;
+        ~PeerDone() { link.set_peer_waits_for_reply(false); }
+    } done{*p.link};
     switch (m.header.type) {
     case A4S_CFG_READ:
         on_config_read(p, m);

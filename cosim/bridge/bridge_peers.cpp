@@ -206,8 +206,17 @@ bool Bridge::on_hello(Peer& p, const Message& m) {
     ours.minor = A4S_PROTOCOL_MINOR;
     ours.role = A4S_ROLE_MODEL;
     ours.capabilities = A4S_CAP_LOCKSTEP | A4S_CAP_ATTACH;
-    if (p.link->is_unix()) {
+    // The rings' format changed in 1.2 (cache-line slots, first word last): an older QEMU is
+    // served over the socket alone.
+    const bool rings = p.link->is_unix() && theirs.minor >= A4S_RING_FORMAT_MINOR;
+    if (rings) {
         ours.capabilities |= A4S_CAP_SHM | (options_.dma_direct ? A4S_CAP_GUEST_RAM : 0);
+    } else if (p.link->is_unix()) {
+        AIE4SIM_LOG(warn, kLog,
+                    "QEMU #" << p.number << " speaks protocol " << theirs.major << "."
+                             << theirs.minor << ", older than the rings' format (1."
+                             << A4S_RING_FORMAT_MINOR
+                             << "): no shared memory, every access goes over the socket");
     }
     std::snprintf(ours.name, sizeof ours.name, "aie4sim model");
     Message r = make_reply_with(m, ours);
@@ -223,7 +232,7 @@ bool Bridge::on_hello(Peer& p, const Message& m) {
                     "lockstep mode, but QEMU sends no SYNC: the model's time will "
                     "not advance (start QEMU's device with quantum-ns set)");
     }
-    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && p.link->is_unix()) {
+    if ((theirs.capabilities & A4S_CAP_SHM) != 0 && rings) {
         p.link->offer_shared_memory(options_.ring_size);
         AIE4SIM_LOG(info, kLog,
                     "shared-memory rings of " << (options_.ring_size >> 10) << " KiB offered");

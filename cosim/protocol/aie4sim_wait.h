@@ -42,6 +42,10 @@
 #define A4S_AWAKE 0u
 #define A4S_SLEEP_SOCKET 1u /* blocked in poll() on the socket: wake it with a KICK */
 #define A4S_SLEEP_FUTEX 2u  /* blocked on a futex on this word: FUTEX_WAKE it */
+/* The consumer's main loop sleeps on its socket for unsolicited messages, and its other threads
+ * make calls: a reply goes to a caller that waits for it awake and gets no KICK; any other
+ * message gets one. The flag stays so across calls (a4s_ring_park). */
+#define A4S_SLEEP_PARKED 3u
 
 #define A4S_CPU_UNKNOWN 0xFFFFFFFFu
 
@@ -86,6 +90,15 @@ struct a4s_presence {
 };
 
 #define A4S_PRESENCE_FUTEX 0x1u /* this side may sleep on a futex (peers wake it so) */
+
+/* Publishes this side's CPU for the peer, which reads it in every turn of its spin: a store of
+ * the same value would still take the cache line away from the spinning peer and cost it a
+ * miss, so the line is written only when the CPU changed. */
+static inline void a4s_publish_cpu(struct a4s_presence* self, uint32_t cpu) {
+    if (__atomic_load_n(&self->cpu, __ATOMIC_RELAXED) != cpu) {
+        __atomic_store_n(&self->cpu, cpu, __ATOMIC_RELAXED);
+    }
+}
 
 /* Two presence blocks (QEMU's, then the model's) follow the rings in the region. */
 #define A4S_PRESENCE_SIZE 512u
@@ -132,6 +145,7 @@ static inline void a4s_futex_wake(uint32_t* word) {
 /* What a waiting consumer knows: its ring, its own and its peer's presence, and its limits. */
 struct a4s_waiter {
     struct a4s_ring_control* ring; /* inbound */
+    uint32_t ring_size;            /* its data area: a spin watches the word at head there */
     struct a4s_presence* self;
     const struct a4s_presence* peer;
     int64_t spin_min_ns; /* the budget never goes below this ... */
@@ -164,6 +178,11 @@ static inline void a4s_learn_wake(struct a4s_waiter* w, int64_t latency_ns) {
     a4s_stat_set(&w->self->stats.spin_budget_ns, (uint64_t)a4s_spin_budget(w));
 }
 
+/* Whether a message waits, looked at where it arrives (a4s_ring_has_message). */
+static inline int a4s_waiter_has_message(const struct a4s_waiter* w) {
+    return a4s_ring_has_message(w->ring, w->ring_size);
+}
+
 /*
  * Phase 1: spins until a message is in the ring or the budget is spent. Returns 1 if there is
  * a message. Publishes this side's CPU for the peer.
@@ -174,8 +193,8 @@ static inline int a4s_wait_spin(struct a4s_waiter* w) {
     int64_t start, now, budget;
 
     w->skipped = 0;
-    __atomic_store_n(&w->self->cpu, cpu, __ATOMIC_RELAXED);
-    if (!a4s_ring_empty(w->ring)) {
+    a4s_publish_cpu(w->self, cpu);
+    if (a4s_waiter_has_message(w)) {
         a4s_stat_add(&st->waits, 1);
         a4s_stat_add(&st->ready, 1);
         return 1;
@@ -193,9 +212,9 @@ static inline int a4s_wait_spin(struct a4s_waiter* w) {
     do {
         a4s_pause();
         now = a4s_now_ns();
-        if (!a4s_ring_empty(w->ring)) {
+        if (a4s_waiter_has_message(w)) {
             /* The message is in: this side works on it from this CPU now. */
-            __atomic_store_n(&w->self->cpu, a4s_current_cpu(), __ATOMIC_RELAXED);
+            a4s_publish_cpu(w->self, a4s_current_cpu());
             a4s_stat_add(&st->spin_ns, (uint64_t)(now - start));
             a4s_stat_add(&st->waits, 1);
             a4s_stat_add(&st->spin_hits, 1);
@@ -235,7 +254,7 @@ static inline int a4s_wait_futex(struct a4s_waiter* w, int64_t timeout_ns) {
     if (a4s_ring_empty(c)) {
         return 0;
     }
-    __atomic_store_n(&w->self->cpu, a4s_current_cpu(), __ATOMIC_RELAXED);
+    a4s_publish_cpu(w->self, a4s_current_cpu());
     a4s_stat_add(&st->waits, 1);
     if (r == 0) {
         const int64_t stamp = (int64_t)__atomic_load_n(&c->wake_ns, __ATOMIC_ACQUIRE);
@@ -253,14 +272,17 @@ static inline int a4s_wait_futex(struct a4s_waiter* w, int64_t timeout_ns) {
 }
 
 /*
- * Producer, after pushing a message: wakes a consumer that sleeps on the futex. Returns 1 when
- * the consumer sleeps on its socket instead, and the caller must send a KICK.
+ * Producer, after pushing a message (`reply`: a reply to the consumer's call): wakes a consumer
+ * that sleeps on the futex. Returns 1 when the consumer sleeps on its socket instead, and the
+ * caller must send a KICK.
  */
-static inline int a4s_ring_notify(struct a4s_ring_control* c, struct a4s_presence* self) {
+static inline int a4s_ring_notify(struct a4s_ring_control* c, struct a4s_presence* self,
+                                  int reply) {
     uint32_t was;
 
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_SEQ_CST) == A4S_AWAKE) {
+    was = __atomic_load_n(&c->consumer_sleeping, __ATOMIC_SEQ_CST);
+    if (was == A4S_AWAKE || (was == A4S_SLEEP_PARKED && reply)) {
         return 0;
     }
     __atomic_store_n(&c->waker_cpu, a4s_current_cpu(), __ATOMIC_RELAXED);
@@ -273,13 +295,31 @@ static inline int a4s_ring_notify(struct a4s_ring_control* c, struct a4s_presenc
         }
         return 0;
     }
-    if (was == A4S_SLEEP_SOCKET) {
+    if (was == A4S_SLEEP_SOCKET || was == A4S_SLEEP_PARKED) {
         if (self) {
             a4s_stat_add(&self->stats.kicks_sent, 1);
         }
         return 1;
     }
     return 0;
+}
+
+/*
+ * The consumer's main loop, done serving, before it blocks on its socket: asks for a KICK for
+ * the next unsolicited message, then looks again. Returns 1 if it may block, 0 if a message
+ * came meanwhile (serve it, then park again).
+ *
+ * In the usual case the flag is PARKED already, from the last time, and nothing is written: a
+ * write would take the flag's line from the producer, which reads it after every message, and
+ * cost this side a cache miss on every call. No ordering is lost by not writing: the producer
+ * has seen PARKED since it was stored, so it kicks for any unsolicited message.
+ */
+static inline int a4s_ring_park(struct a4s_ring_control* c, uint32_t ring_size) {
+    if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_RELAXED) != A4S_SLEEP_PARKED) {
+        __atomic_store_n(&c->consumer_sleeping, A4S_SLEEP_PARKED, __ATOMIC_SEQ_CST);
+    }
+    return __atomic_load_n((uint32_t*)(a4s_ring_data(c) + a4s_ring_head_pos(c, ring_size)),
+                           __ATOMIC_SEQ_CST) == 0u;
 }
 
 /* A socket sleeper (QEMU's main loop) that a KICK woke: how long the wake-up took. */

@@ -40,6 +40,7 @@ void Link::set_spin_limits(SpinLimits limits) {
 
 void Link::attach_presence() {
     waiter_.ring = inbound();
+    waiter_.ring_size = region_->ring_size();
     a4s_presence* qemu = region_->qemu_presence();
     a4s_presence* model = region_->model_presence();
     if (qemu != nullptr && model != nullptr) {
@@ -190,7 +191,7 @@ bool Link::send(Message m) {
         a4s_pause();
     }
     ++counters_.sent_ring;
-    if (a4s_ring_notify(ring, self_) != 0) {
+    if (a4s_ring_notify(ring, self_, m.is_reply() || peer_waits_ ? 1 : 0) != 0) {
         ++counters_.kicks_sent;
         return write_socket(make_empty(A4S_KICK));
     }
@@ -373,7 +374,7 @@ std::optional<Message> Link::take_from_ring() {
     Message m;
     m.header = h;
     m.payload.assign(at + kHeaderSize, at + h.size);
-    a4s_ring_release(inbound(), h.size);
+    a4s_ring_release(inbound(), region_->ring_size(), h.size);
     ++counters_.received_ring;
     return m;
 }

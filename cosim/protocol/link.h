@@ -106,6 +106,10 @@ public:
         std::uint64_t kicks_received = 0;
         std::uint64_t socket_sleeps = 0; // blocked in poll() on the socket
     };
+    // Whether the peer waits for a reply from us now (we serve its call): it then takes whatever
+    // we send while it waits, and a peer whose main loop is parked needs no KICK for it.
+    void set_peer_waits_for_reply(bool waits) { peer_waits_ = waits; }
+
     [[nodiscard]] const Counters& counters() const { return counters_; }
 
 private:
@@ -128,6 +132,7 @@ private:
     bool closed_ = false;
     std::string closed_reason_;
     Counters counters_;
+    bool peer_waits_ = false;
     SpinLimits spin_limits_;
     // Presence blocks: in the region when both sides speak 1.1, else these local stand-ins.
     a4s_presence local_self_{};

@@ -179,7 +179,7 @@ static void a4s_send(A4sLink* l, struct a4s_header* h, const void* body, uint32_
                 a4s_pause();
             }
         }
-        if (a4s_ring_notify(l->to_model, l->self)) {
+        if (a4s_ring_notify(l->to_model, l->self, (h->flags & A4S_F_REPLY) != 0)) {
             struct a4s_header kick = {.size = sizeof(kick), .type = A4S_KICK};
             a4s_write_all(l, &kick, sizeof(kick));
         }
@@ -295,7 +295,7 @@ static bool a4s_take_ring(A4sLink* l, A4sMessage* out) {
     }
     out->header = h;
     out->payload = g_memdup2(at + sizeof(h), h.size - sizeof(h));
-    a4s_ring_release(l->to_qemu, h.size);
+    a4s_ring_release(l->to_qemu, l->ring_size, h.size);
     return true;
 }
 
@@ -319,7 +319,7 @@ static void a4s_park(A4sLink* l) {
     if (!l->shm) {
         return;
     }
-    while (!a4s_ring_prepare_sleep(l->to_qemu)) {
+    while (!a4s_ring_park(l->to_qemu, l->ring_size)) {
         while (a4s_take_ring(l, &m)) {
             a4s_serve(l, &m);
             a4s_message_free(&m);
@@ -380,11 +380,8 @@ A4sMessage a4s_link_call(A4sLink* l, uint16_t type, uint16_t function, const voi
     if (l->next_id == 0) {
         l->next_id = 1;
     }
-    if (l->shm) {
-        /* This thread consumes the replies from now on: whatever the model sends must not
-         * kick the main loop, which would only wait for the BQL this thread holds. */
-        a4s_ring_awake(l->to_qemu);
-    }
+    /* The flag stays PARKED for the main loop (a4s_ring_park): our reply comes without a KICK,
+     * and this thread serves whatever else the model sends while it waits. */
     a4s_send(l, &h, body, body_size, data, data_size);
     return a4s_wait_reply(l, h.id, type);
 }
@@ -456,7 +453,7 @@ void a4s_link_drain(A4sLink* l) {
         if (!l->shm) {
             return;
         }
-    } while (!a4s_ring_prepare_sleep(l->to_qemu));
+    } while (!a4s_ring_park(l->to_qemu, l->ring_size));
 }
 
 /* ---- connecting ----------------------------------------------------------------------- */
@@ -559,6 +556,7 @@ static bool a4s_map_rings(A4sLink* l, const A4sMessage* offer_message, Error** e
     l->self->cpu = A4S_CPU_UNKNOWN;
     __atomic_fetch_or(&l->self->flags, A4S_PRESENCE_FUTEX, __ATOMIC_SEQ_CST);
     l->waiter.ring = l->to_qemu;
+    l->waiter.ring_size = l->ring_size;
     l->waiter.self = l->self;
     l->waiter.peer = l->peer;
     return true;
@@ -633,6 +631,15 @@ A4sLink* a4s_link_open(const A4sLinkOptions* options, Error** errp) {
     l->peer_capabilities = theirs.capabilities;
     memcpy(l->peer_name, theirs.name, sizeof(theirs.name));
     l->peer_name[sizeof(theirs.name)] = '\0';
+    if ((theirs.capabilities & A4S_CAP_SHM) && l->unix_socket &&
+        theirs.minor < A4S_RING_FORMAT_MINOR) {
+        error_setg(errp,
+                   "aie4sim: the model speaks protocol %u.%u, whose shared-memory rings this QEMU "
+                   "(%u.%u) cannot read: build both from one tree",
+                   theirs.major, theirs.minor, A4S_PROTOCOL_MAJOR, A4S_PROTOCOL_MINOR);
+        a4s_link_close(l, "protocol version mismatch");
+        return NULL;
+    }
     if ((theirs.capabilities & A4S_CAP_SHM) && l->unix_socket) {
         const int64_t offer_deadline = a4s_now_us() + 10000000;
         A4sMessage offer;

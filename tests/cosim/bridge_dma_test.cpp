@@ -185,7 +185,7 @@ TEST_CASE("a failed translation fails the DMA, as an IOMMU fault would", "[cosim
     CHECK(model.bridge.counters().dma_writes == 0);
 }
 
-TEST_CASE("a peer that ignores the presence blocks (protocol 1.0) is woken by socket kicks",
+TEST_CASE("a peer that ignores the presence blocks is woken by socket kicks",
           "[cosim][bridge][wait]") {
     ModelUnderTest model;
     bool ok = false;
@@ -209,4 +209,27 @@ TEST_CASE("a peer that ignores the presence blocks (protocol 1.0) is woken by so
     CHECK(ok);
     CHECK(status == 0);
     CHECK(counters.kicks_sent >= 5); // the model slept on its socket, not on a futex
+}
+
+TEST_CASE("a peer older than the 1.2 ring format gets no rings and is served over the socket",
+          "[cosim][bridge]") {
+    ModelUnderTest model;
+    bool ok = false;
+    bool rings = true;
+    std::thread client([&] {
+        FakeQemu q(model.client_fd);
+        FakeQemu::HelloOptions old_peer;
+        old_peer.minor = 1;
+        if (!q.hello(old_peer)) {
+            return;
+        }
+        rings = q.link->shared_memory();
+        ok = q.cfg_read(0, reg::kVendorId) == 0x17F21022u;
+        q.link->say_goodbye("test done");
+    });
+    const int status = model.serve();
+    client.join();
+    CHECK(ok);
+    CHECK_FALSE(rings);
+    CHECK(status == 0);
 }

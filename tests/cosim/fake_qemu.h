@@ -169,15 +169,16 @@ struct FakeQemu {
     }
 
     struct HelloOptions {
-        bool share_ram = false;    // offer A4S_CAP_GUEST_RAM and send GUEST_RAM
-        bool protocol_1_0 = false; // ignore the presence blocks, as a 1.0 peer does
+        bool share_ram = false;        // offer A4S_CAP_GUEST_RAM and send GUEST_RAM
+        bool ignores_presence = false; // ignore the presence blocks (read them as "reserved")
+        std::uint16_t minor = A4S_PROTOCOL_MINOR;
     };
 
     bool hello() { return hello(HelloOptions{}); }
     bool hello(HelloOptions options) {
         a4s_hello h{};
         h.major = A4S_PROTOCOL_MAJOR;
-        h.minor = options.protocol_1_0 ? 0 : A4S_PROTOCOL_MINOR;
+        h.minor = options.minor;
         h.role = A4S_ROLE_QEMU;
         h.capabilities = A4S_CAP_SHM | (options.share_ram ? A4S_CAP_GUEST_RAM : 0);
         auto r = call(cosim::make_request(A4S_HELLO, 0, h));
@@ -192,10 +193,10 @@ struct FakeQemu {
         if (!offer || offer->header.type != A4S_SHM_OFFER) {
             return false;
         }
-        if (options.protocol_1_0) {
+        if (options.ignores_presence) {
             a4s_shm_offer o{};
             std::memcpy(&o, offer->payload.data(), sizeof o);
-            o.presence_offset = 0; // a 1.0 peer reads it as "reserved"
+            o.presence_offset = 0; // as if it were still "reserved"
             std::memcpy(offer->payload.data(), &o, sizeof o);
         }
         if (!link->accept_shared_memory(*offer)) {

@@ -90,7 +90,7 @@ TEST_CASE("a message that arrives while the consumer spins is a spin hit, not a 
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(2));
             push(*region, region->to_model());
-            a4s_ring_notify(region->to_model(), region->qemu_presence());
+            a4s_ring_notify(region->to_model(), region->qemu_presence(), 0);
         });
         const bool got = a4s_wait_spin(&w) != 0;
         producer.join();
@@ -160,7 +160,7 @@ a4s_wait_stats sleep_and_wake(int consumer_cpu, int producer_cpu) {
         asleep = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
         push(*region, region->to_model());
-        CHECK(a4s_ring_notify(region->to_model(), region->qemu_presence()) == 0); // no KICK
+        CHECK(a4s_ring_notify(region->to_model(), region->qemu_presence(), 0) == 0); // no KICK
     });
     CHECK(a4s_wait_spin(&w) == 0);
     const bool got = a4s_wait_futex(&w, 10LL * 1000 * 1000 * kUs) != 0;
@@ -217,7 +217,7 @@ TEST_CASE("the futex wakes a consumer in another process through the shared regi
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5)); // well inside FUTEX_WAIT
     push(*region, region->to_model());
-    CHECK(a4s_ring_notify(region->to_model(), region->qemu_presence()) == 0);
+    CHECK(a4s_ring_notify(region->to_model(), region->qemu_presence(), 0) == 0);
     int status = -1;
     REQUIRE(waitpid(child, &status, 0) == child);
     CHECK(WIFEXITED(status));
