@@ -22,6 +22,8 @@ function(aie4sim_test name)
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE aie4sim_test_main ${ARG_DEPS})
   aie4sim_warnings(${name})
+  # The `unit-tests` target builds every test executable (a sanitizer build needs no more).
+  set_property(GLOBAL APPEND PROPERTY AIE4SIM_TEST_TARGETS ${name})
   set(labels unit)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})
