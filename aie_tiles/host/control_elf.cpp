@@ -150,7 +150,11 @@ bool code_section(const std::string& name, bool& text, unsigned& uc, unsigned& p
                 throw ElfError("section " + name + ": not .ctrltext.<uC>.<page>");
             }
             if (digits.size() > kMaxIndexDigits) {
-                throw ElfError("section " + name + ": index " + digits + " is out of range");
+                std::string why = "section " + name;
+                why += ": index ";
+                why += digits;
+                why += " is out of range";
+                throw ElfError(why);
             }
             *f = static_cast<unsigned>(std::stoul(digits));
             at = end == std::string::npos ? name.size() : end;

@@ -9,6 +9,7 @@
 namespace cert = aie4sim::tiles::cert;
 using aie4sim::fuzz::invariant_broken;
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     aie4sim::fuzz::FuzzInput in(data, size);
     const auto expected_index = in.take<std::uint16_t>();

@@ -33,7 +33,7 @@ constexpr std::size_t kHostBytes = 1u << 20;
 constexpr std::uint64_t kCode = 0x10000;
 constexpr unsigned kPages = 2;
 // Long enough for any wait the control code can start to time out (RunOptions below).
-const sc_core::sc_time kRunLimit(50, sc_core::SC_MS);
+constexpr double kRunLimitMs = 50;
 
 // Host memory of a fixed size: accesses outside it fail, as an unmapped bus address does.
 struct HostMemory : sc_core::sc_module {
@@ -86,6 +86,7 @@ Rig* rig = nullptr;
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
     setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -95,6 +96,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
     return 0;
 }
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     aie4sim::fuzz::FuzzInput in(data, size);
     const unsigned columns = rig->array.geometry().columns;
@@ -129,7 +131,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             options);
         done = true;
     });
-    const sc_core::sc_time end = sc_core::sc_time_stamp() + kRunLimit;
+    const sc_core::sc_time end =
+        sc_core::sc_time_stamp() + sc_core::sc_time(kRunLimitMs, sc_core::SC_MS);
     while (!done && sc_core::sc_time_stamp() < end) {
         sc_core::sc_start(sc_core::sc_time(100, sc_core::SC_US));
     }

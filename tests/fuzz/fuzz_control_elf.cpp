@@ -9,6 +9,7 @@
 using namespace aie4sim::tiles::host;
 using aie4sim::fuzz::invariant_broken;
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {
         const ControlCode code = load_control_elf(data, size);

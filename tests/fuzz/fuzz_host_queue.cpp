@@ -49,6 +49,7 @@ void check_decoded(const DecodeResult& r) {
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     aie4sim::fuzz::FuzzInput in(data, size);
     const auto packet = in.take<Packet>();

@@ -51,6 +51,7 @@ std::unique_ptr<RingPair> pair;
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     if (!pair || pair->qemu->closed()) {
         pair.reset(); // the old links go before their io_context's replacement is made

@@ -48,6 +48,7 @@ void read_like_the_bridge(const Message& m) {
 
 } // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     aie4sim::fuzz::FuzzInput in(data, size);
     const std::size_t chunk = 1 + in.take<std::uint8_t>();
