@@ -32,12 +32,15 @@ main=${AIE4SIM_BUILD_DIR:-$root/build}
 jobs=${AIE4SIM_JOBS:-$(nproc)}
 command -v clang++ >/dev/null || die "clang++ is missing (scripts/setup-host.sh installs clang)"
 
-# The normal build's XRT tree: scripts/xrt/fetch-xrt.sh finds it complete and does nothing.
-[ -f "$main/deps/xrt-2.25.stamp" ] || die "no fetched XRT in $main: run ./aie4sim build first"
+# The normal build's XRT tree and its host wrappers (xrt/bin): scripts/xrt/fetch-xrt.sh finds
+# them complete and does nothing.
+[ -f "$main/deps/xrt-2.25.stamp" ] && [ -x "$main/xrt/bin/aiebu-asm" ] ||
+    die "no fetched XRT in $main: run ./aie4sim build first"
 mkdir -p "$build/deps"
 for f in xrt-2.25 xrt-2.25.stamp xrt-2.25.closure; do
     ln -sfn "$main/deps/$f" "$build/deps/$f"
 done
+[ -L "$build/xrt" ] || { rm -rf "$build/xrt" && ln -s "$main/xrt" "$build/xrt"; }
 
 if [ ! -f "$build/build.ninja" ]; then
     sanitizers=address,undefined
