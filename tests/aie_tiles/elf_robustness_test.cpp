@@ -127,16 +127,21 @@ std::vector<std::uint8_t> relocation(std::uint32_t symbol, std::uint32_t scheme)
     return rela;
 }
 
-} // namespace
-
-TEST_CASE("a hand-written ELF loads: the writer these tests use is sound", "[workload][elf]") {
-    // Sections: 1 code, 2 .dynsym, 3 .dynstr, 4 .rela.dyn
+// Sections 1 code, 2 .dynsym, 3 .dynstr, 4 .rela.dyn: one relocation of argument `symbol` in
+// the code page, the symbol's name looked up in section `strings`.
+std::vector<std::uint8_t> relocated_elf(const std::string& symbol, std::uint32_t strings) {
     std::vector<SectionSpec> specs{code_page()};
-    for (const SectionSpec& s : dynamic_symbols("1", 1, 3)) {
+    for (const SectionSpec& s : dynamic_symbols(symbol, 1, strings)) {
         specs.push_back(s);
     }
     specs.push_back({".rela.dyn", kRela, relocation(1, kPatchShimDmaAie4), 2});
-    const auto elf = write_elf(specs);
+    return write_elf(specs);
+}
+
+} // namespace
+
+TEST_CASE("a hand-written ELF loads: the writer these tests use is sound", "[workload][elf]") {
+    const auto elf = relocated_elf("1", 3);
     const ControlCode code = load_control_elf(elf.data(), elf.size());
     REQUIRE(code.ucs.size() == 1);
     CHECK(code.ucs[0].pages == 1);
@@ -160,12 +165,7 @@ TEST_CASE("section links that name no section are an ElfError", "[workload][elf]
         CHECK_THROWS_AS(load_control_elf(elf.data(), elf.size()), ElfError);
     }
     SECTION("a symbol's string table") {
-        std::vector<SectionSpec> specs{code_page()};
-        for (const SectionSpec& s : dynamic_symbols("1", 1, 4000)) {
-            specs.push_back(s);
-        }
-        specs.push_back({".rela.dyn", kRela, relocation(1, kPatchShimDmaAie4), 2});
-        const auto elf = write_elf(specs);
+        const auto elf = relocated_elf("1", 4000);
         CHECK_THROWS_AS(load_control_elf(elf.data(), elf.size()), ElfError);
     }
 }
@@ -198,12 +198,7 @@ TEST_CASE("indices too large for their fields are an ElfError", "[workload][elf]
         CHECK_THROWS_AS(load_control_elf(elf.data(), elf.size()), ElfError);
     }
     SECTION("an argument index in a relocation's symbol") {
-        std::vector<SectionSpec> specs{code_page()};
-        for (const SectionSpec& s : dynamic_symbols("99999999999999999999", 1, 3)) {
-            specs.push_back(s);
-        }
-        specs.push_back({".rela.dyn", kRela, relocation(1, kPatchShimDmaAie4), 2});
-        const auto elf = write_elf(specs);
+        const auto elf = relocated_elf("99999999999999999999", 3);
         const ControlCode code = load_control_elf(elf.data(), elf.size());
         CHECK_THROWS_AS(patched_image(code, {0x1000}), ElfError);
     }
