@@ -3,9 +3,11 @@
 # with AIE4SIM_SANITIZE=ON (AddressSanitizer + UndefinedBehaviorSanitizer; the first report
 # fails its test), then ctest's `unit` label. The guest tests stay on the normal build.
 #
-# Usage: scripts/sanitize.sh [--tsan] [BUILD_DIR] [-- CTEST_ARGS...]
+# Usage: scripts/sanitize.sh [--tsan | --with-fuzzers] [BUILD_DIR] [-- CTEST_ARGS...]
 #   --tsan      ThreadSanitizer instead, on the co-simulation tests (test_cosim: the bridge,
 #               the link and the rings, whose threads share memory)
+#   --with-fuzzers  the tree also builds the libFuzzer harnesses (AIE4SIM_FUZZ): one compile
+#               serves both, and `scripts/fuzz.sh --run-only BUILD_DIR` runs them (CI does)
 #   BUILD_DIR   default: build-asan (build-tsan with --tsan) beside build/
 # Needs the normal build (./aie4sim build) first: the tree borrows its fetched XRT (the unit
 # tests assemble control code with Debian's aiebu-asm), so it builds without a network.
@@ -17,10 +19,11 @@ source "$here/lib/common.sh"
 root=$(cd "$here/.." && pwd)
 
 mode=asan
-if [ "${1:-}" = --tsan ]; then
-    mode=tsan
-    shift
-fi
+fuzzers=OFF
+case ${1:-} in
+--tsan) mode=tsan; shift ;;
+--with-fuzzers) fuzzers=ON; shift ;;
+esac
 build_arg=""
 if [ $# -gt 0 ] && [ "$1" != -- ]; then
     build_arg=$1
@@ -50,9 +53,12 @@ if [ ! -f "$build/build.ninja" ]; then
         -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
         -DAIE4SIM_SANITIZE=ON -DAIE4SIM_SANITIZERS=$sanitizers -DAIE4SIM_GUEST=OFF >/dev/null
 fi
+cmake -B "$build" -DAIE4SIM_FUZZ=$fuzzers >/dev/null
 start=$(now)
 if [ $mode = tsan ]; then
     cmake --build "$build" -j "$jobs" --target test_cosim
+elif [ $fuzzers = ON ]; then
+    cmake --build "$build" -j "$jobs" --target unit-tests fuzzers
 else
     cmake --build "$build" -j "$jobs" --target unit-tests
 fi
