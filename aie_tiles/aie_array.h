@@ -84,6 +84,8 @@ public:
     // (`prefix`.cC_rR.lockN, .s2mm0.running, .core.in_kernel, ...). Call before the
     // simulation starts.
     void trace(sc_core::sc_trace_file* file, const std::string& prefix);
+    // sc_object's own one-argument trace stays visible (clang's -Woverloaded-virtual).
+    using sc_core::sc_object::trace;
 
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

@@ -93,6 +93,8 @@ public:
     void set_interrupt_observer(InterruptObserver* observer) { interrupt_observer_ = observer; }
     // Adds the MSI-X messages sent and blocked so far to a waveform (`prefix`.msix_sent, ...).
     void trace(sc_core::sc_trace_file* file, const std::string& prefix) const;
+    // sc_object's own one-argument trace stays visible (clang's -Woverloaded-virtual).
+    using sc_core::sc_object::trace;
 
     void on_reset(ResetListener listener) { reset_listeners_.push_back(std::move(listener)); }
     // Resets the function's registers and state and tells the device behind it.

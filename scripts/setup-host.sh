@@ -6,6 +6,8 @@ packages=(
     build-essential cmake ninja-build pkg-config git
     libsystemc-dev catch2 libboost1.81-all-dev libboost-json1.81-dev
     clang-format clang-tidy
+    # the sanitizer and fuzzing builds (scripts/sanitize.sh, scripts/fuzz.sh): clang, libFuzzer
+    clang libclang-rt-14-dev
     # test scripts read the JSON reports; sweep reports are drawn with matplotlib
     python3 python3-matplotlib
     # the Slurm engine of `aie4sim sweep`, tested against a private single-node cluster

@@ -13,6 +13,10 @@ namespace {
 constexpr std::size_t kPage = 8192;
 constexpr std::size_t kPageHeader = 16;
 constexpr std::uint32_t kShtGroup = 17;
+constexpr std::uint32_t kShtNobits = 8;
+// Digits of a uC or page index in a section name: more than any partition or control code has,
+// and few enough that the value fits an unsigned.
+constexpr std::size_t kMaxIndexDigits = 6;
 
 template <typename T> T get(const std::uint8_t* data, std::size_t size, std::size_t at) {
     if (at + sizeof(T) > size) {
@@ -31,6 +35,9 @@ struct Section {
     std::uint32_t size = 0;
     std::uint32_t link = 0;
     std::uint32_t info = 0;
+    // NOBITS (SHT_NOBITS) sections occupy no bytes of the file: their offset and size say
+    // nothing about what can be read there.
+    [[nodiscard]] bool in_file() const { return type != kShtNobits; }
 };
 
 class Elf {
@@ -65,7 +72,7 @@ public:
             s.link = get<std::uint32_t>(d_, n_, at + 24);
             s.info = get<std::uint32_t>(d_, n_, at + 28);
             name_offsets_.push_back(get<std::uint32_t>(d_, n_, at));
-            if (s.type != 8 /* NOBITS */ && std::size_t{s.offset} + s.size > n_) {
+            if (s.in_file() && std::size_t{s.offset} + s.size > n_) {
                 throw ElfError("section " + std::to_string(i) + " lies outside the file");
             }
             sections.push_back(s);
@@ -75,17 +82,32 @@ public:
         }
     }
 
-    [[nodiscard]] std::string string_at(unsigned section, std::uint32_t offset) const {
-        if (section >= sections.size() || offset >= sections[section].size) {
-            throw ElfError("string offset " + std::to_string(offset) + " outside section " +
-                           std::to_string(section));
+    // The section a header field (sh_link, st_shndx...) names; ElfError if there is none.
+    [[nodiscard]] const Section& section(std::size_t index, const char* what) const {
+        if (index >= sections.size()) {
+            throw ElfError(std::string(what) + " names section " + std::to_string(index) +
+                           ", but the ELF has " + std::to_string(sections.size()));
         }
-        const Section& s = sections[section];
-        const char* begin = reinterpret_cast<const char*>(d_ + s.offset + offset);
+        return sections[index];
+    }
+    // The bytes of a section that must be in the file (code, strings, symbols).
+    [[nodiscard]] const std::uint8_t* contents(const Section& s) const {
+        if (!s.in_file()) {
+            throw ElfError("section '" + s.name + "' has no bytes in the file (NOBITS)");
+        }
+        return d_ + s.offset;
+    }
+
+    [[nodiscard]] std::string string_at(unsigned index, std::uint32_t offset) const {
+        const Section& s = section(index, "a string reference");
+        if (offset >= s.size) {
+            throw ElfError("string offset " + std::to_string(offset) + " outside section " +
+                           std::to_string(index));
+        }
+        const char* begin = reinterpret_cast<const char*>(contents(s) + offset);
         const std::size_t max = s.size - offset;
         return std::string(begin, strnlen(begin, max));
     }
-    [[nodiscard]] const std::uint8_t* bytes(const Section& s) const { return d_ + s.offset; }
     [[nodiscard]] int find(const std::string& name) const {
         for (std::size_t i = 0; i < sections.size(); ++i) {
             if (sections[i].name == name) {
@@ -126,6 +148,13 @@ bool code_section(const std::string& name, bool& text, unsigned& uc, unsigned& p
                 name.substr(at + 1, end == std::string::npos ? end : end - at - 1);
             if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
                 throw ElfError("section " + name + ": not .ctrltext.<uC>.<page>");
+            }
+            if (digits.size() > kMaxIndexDigits) {
+                std::string why = "section " + name;
+                why += ": index ";
+                why += digits;
+                why += " is out of range";
+                throw ElfError(why);
             }
             *f = static_cast<unsigned>(std::stoul(digits));
             at = end == std::string::npos ? name.size() : end;
@@ -168,7 +197,7 @@ ControlCode load_control_elf(const std::uint8_t* data, std::size_t size,
             continue;
         }
         grouped = true;
-        const Section& symtab = elf.sections.at(g.link);
+        const Section& symtab = elf.section(g.link, "a section group's sh_link");
         const std::size_t sym_at = std::size_t{symtab.offset} + std::size_t{g.info} * 16;
         const auto name_offset = get<std::uint32_t>(data, size, sym_at);
         const std::string name = elf.string_at(symtab.link, name_offset);
@@ -226,7 +255,8 @@ ControlCode load_control_elf(const std::uint8_t* data, std::size_t size,
             for (const int s : {secs.text, secs.data}) {
                 if (s >= 0) {
                     const Section& sec = elf.sections[static_cast<std::size_t>(s)];
-                    code.image.insert(code.image.end(), elf.bytes(sec), elf.bytes(sec) + sec.size);
+                    const std::uint8_t* bytes = elf.contents(sec);
+                    code.image.insert(code.image.end(), bytes, bytes + sec.size);
                 }
             }
             const std::size_t used =
@@ -243,7 +273,7 @@ ControlCode load_control_elf(const std::uint8_t* data, std::size_t size,
         if (rela.name.compare(0, 9, ".rela.dyn") != 0) {
             continue;
         }
-        const Section& dynsym = elf.sections.at(rela.link);
+        const Section& dynsym = elf.section(rela.link, "a relocation section's sh_link");
         for (std::uint32_t at = 0; at + 12 <= rela.size; at += 12) {
             const auto r_offset = get<std::uint32_t>(data, size, rela.offset + at);
             const auto r_info = get<std::uint32_t>(data, size, rela.offset + at + 4);
@@ -297,7 +327,9 @@ std::vector<std::uint8_t> patched_image(const ControlCode& code,
             throw ElfError("relocation of '" + p.symbol + "' uses patch scheme " +
                            std::to_string(p.scheme) + "; only shim_dma_aie4 (6) is supported");
         }
-        if (p.symbol.empty() || p.symbol.find_first_not_of("0123456789") != std::string::npos ||
+        // At most 9 digits: std::stoul must not overflow (it would throw out_of_range).
+        if (p.symbol.empty() || p.symbol.size() > 9 ||
+            p.symbol.find_first_not_of("0123456789") != std::string::npos ||
             std::stoul(p.symbol) >= arguments.size()) {
             throw ElfError("relocation names argument '" + p.symbol + "', but " +
                            std::to_string(arguments.size()) + " argument address(es) are given");

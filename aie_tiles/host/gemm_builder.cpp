@@ -208,9 +208,8 @@ struct Unit {
 
 class GemmWriter {
 public:
-    GemmWriter(const Plan& plan, const PartitionShape& part, const BuildOptions& opt, GemmType type)
-        : p_(plan), opt_(opt), type_(type),
-          prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
+    GemmWriter(const Plan& plan, const PartitionShape& part, GemmType type)
+        : p_(plan), type_(type), prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
 
     std::string write() {
         const std::uint32_t units = p_.panels * p_.n_blocks;
@@ -509,7 +508,6 @@ private:
     }
 
     const Plan& p_;
-    const BuildOptions& opt_;
     GemmType type_;
     TileProgram prog_;
     std::vector<std::vector<std::array<bool, 2>>> pending_ =
@@ -532,7 +530,7 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     w.buffers.push_back(HostBuffer{"A", BufferRole::input, in, p.m, p.k, p.k_al, p.m});
     w.buffers.push_back(HostBuffer{"B", BufferRole::input, in, p.k, p.n, p.n_al, p.k});
     w.buffers.push_back(HostBuffer{"C", BufferRole::output, out, p.m, p.n, p.n, p.m});
-    GemmWriter writer(p, part, opt, spec.type);
+    GemmWriter writer(p, part, spec.type);
     w.assembly = writer.write();
     w.columns_used = p.columns;
     w.cores_used = p.columns * p.cores;

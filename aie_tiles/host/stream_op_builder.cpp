@@ -123,10 +123,8 @@ std::uint64_t part_start(std::uint64_t total, std::uint64_t parts, std::uint64_t
 
 class StreamWriter {
 public:
-    StreamWriter(const StreamOp& op, const Plan& plan, const PartitionShape& part,
-                 const BuildOptions& opt)
-        : op_(op), p_(plan), opt_(opt),
-          prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
+    StreamWriter(const StreamOp& op, const Plan& plan, const PartitionShape& part)
+        : op_(op), p_(plan), prog_(Geometry{part.columns, part.core_rows, part.mem_rows}) {}
 
     std::string write() {
         const unsigned out_arg = op_.binary ? 2 : 1;
@@ -357,7 +355,6 @@ private:
 
     const StreamOp& op_;
     const Plan& p_;
-    const BuildOptions& opt_;
     TileProgram prog_;
     std::vector<std::vector<std::array<bool, 2>>> pending_ =
         std::vector<std::vector<std::array<bool, 2>>>(kMaxColumns);
@@ -400,7 +397,7 @@ Workload build(const StreamOp& op, const PartitionShape& part, const BuildOption
         w.buffers.push_back(buffer("y", BufferRole::input));
     }
     w.buffers.push_back(buffer("out", BufferRole::output));
-    StreamWriter writer(op, p, part, opt);
+    StreamWriter writer(op, p, part);
     w.assembly = writer.write();
     w.columns_used = p.columns;
     w.cores_used = p.columns * p.cores;

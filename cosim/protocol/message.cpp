@@ -68,7 +68,7 @@ const char* status_name(std::uint16_t status) {
     }
 }
 
-std::size_t minimum_payload(a4s_type type, bool reply) {
+std::size_t minimum_payload(std::uint16_t type, bool reply) {
     switch (type) {
     case A4S_HELLO:
         return sizeof(a4s_hello);
@@ -127,7 +127,7 @@ std::optional<std::string> check_header(const a4s_header& h) {
     const std::size_t payload = h.size - kHeaderSize;
     // An error reply carries no payload; anything else must hold its fixed part.
     const bool error_reply = reply && h.status != A4S_OK;
-    if (!error_reply && payload < minimum_payload(static_cast<a4s_type>(h.type), reply)) {
+    if (!error_reply && payload < minimum_payload(h.type, reply)) {
         return std::string(type_name(h.type)) + (reply ? " reply" : "") + " payload of " +
                std::to_string(payload) + " bytes is too short";
     }

@@ -21,7 +21,9 @@ struct Message {
     a4s_header header{};
     std::vector<std::uint8_t> payload;
 
-    [[nodiscard]] a4s_type type() const { return static_cast<a4s_type>(header.type); }
+    // The raw type: a peer may send any value, and one outside a4s_type's range must not be
+    // cast to it (undefined behaviour).
+    [[nodiscard]] std::uint16_t type() const { return header.type; }
     [[nodiscard]] bool is_reply() const { return (header.flags & A4S_F_REPLY) != 0; }
     [[nodiscard]] bool is_posted() const { return (header.flags & A4S_F_POSTED) != 0; }
 
@@ -65,7 +67,8 @@ template <class T> Message make_reply_with(const Message& request, const T& body
 }
 Message make_goodbye(const std::string& reason);
 
-// The fixed payload a request type must carry at least, and whether its reply needs one.
-std::size_t minimum_payload(a4s_type type, bool reply);
+// The fixed payload a request type must carry at least, and whether its reply needs one. Takes
+// the type as received (any value: unknown types need none).
+std::size_t minimum_payload(std::uint16_t type, bool reply);
 
 } // namespace aie4sim::cosim

@@ -122,6 +122,13 @@ std::optional<MailboxRequest> Mailbox::take() {
         }
         const std::uint32_t first = sram_.read32(layout_.x2i_ring + head);
         if (first == mgmt::kTombstone) {
+            // The host wrapped: its next message is at offset 0, and its tail is now behind
+            // this head. A tombstone anywhere else (at offset 0, or with the tail ahead) would
+            // send the head round the ring for ever.
+            if (head == 0 || tail >= head) {
+                drop_all("tombstone where the host cannot have wrapped");
+                return std::nullopt;
+            }
             regs_[x2i_head] = 0;
             continue;
         }
@@ -132,8 +139,11 @@ std::optional<MailboxRequest> Mailbox::take() {
         MailboxRequest r;
         sram_.read(layout_.x2i_ring + head, &r.header, sizeof r.header);
         const std::uint32_t total = r.header.total_size;
-        const bool ordered = tail > head ? head + mgmt::kHeaderSize + total <= tail : true;
-        if (total == 0 || (total & 3) != 0 || head + mgmt::kHeaderSize + total > size || !ordered) {
+        // 64-bit sums: a total_size near 2^32 must not wrap past these checks (it would then
+        // size the payload buffer).
+        const std::uint64_t end = std::uint64_t{head} + mgmt::kHeaderSize + total;
+        const bool ordered = tail > head ? end <= tail : true;
+        if (total == 0 || (total & 3) != 0 || end > size || !ordered) {
             drop_all("bad total_size");
             reply_malformed(r.header);
             return std::nullopt;

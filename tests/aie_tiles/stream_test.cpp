@@ -146,7 +146,7 @@ TEST_CASE("packet routes: merging two sources whole packets at a time, and id/ma
         const auto s1 = words(b, 0, 1, 0x20000, 2 * packet);
         const auto p2 = expected(2 * packet, 2);
         const auto p3 = expected(2 * packet, 3);
-        auto half = [packet](const std::vector<std::uint32_t>& v, unsigned i) {
+        auto half = [&](const std::vector<std::uint32_t>& v, unsigned i) {
             return std::vector<std::uint32_t>(v.begin() + i * packet / 4,
                                               v.begin() + (i + 1) * packet / 4);
         };

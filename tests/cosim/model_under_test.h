@@ -18,8 +18,10 @@ struct ModelUnderTest {
 
     FreshSimulation sim;
     models::Aie4Device device{"aie4", models::default_device_config()};
-    cosim::Bridge bridge;
+    // Before the bridge: the bridge owns the Link whose socket uses this context, so the
+    // context must outlive it (declared the other way round, ASan saw a use after free).
     boost::asio::io_context io;
+    cosim::Bridge bridge;
     int client_fd = -1;
     int model_fd = -1;
 

@@ -71,6 +71,40 @@ TEST_CASE("malformed framing is dropped with an error reply, and the mailbox kee
     CHECK(b.device.mailbox(1).counters().malformed == 3);
 }
 
+TEST_CASE("a total_size near 2^32 is malformed, not a 4 GiB payload", "[mailbox][fuzz]") {
+    // head + header + total_size wrapped in 32 bits and passed the ring-size check; the
+    // payload buffer was then sized by it (found by fuzzing).
+    DeviceBench b;
+    std::optional<models::host::MailboxReplyMessage> reply;
+    b.run([&](HostDriver& d) {
+        bring_up(d, 1);
+        d.send_raw(1, message(0xFFFFFFF0u, mgmt::kIdMagic | 0x90, mgmt::kAieVersionInfo, 4));
+        reply = d.await_reply(1, mgmt::kIdMagic | 0x90, sc_core::sc_time(10, sc_core::SC_MS));
+        CHECK(d.call(1, mgmt::kAieVersionInfo, words({0}), 8).status == 0);
+    });
+    REQUIRE(b.failure.empty());
+    REQUIRE(reply.has_value());
+    CHECK(reply->status == mgmt::kError);
+    CHECK(b.device.mailbox(1).counters().malformed == 1);
+}
+
+TEST_CASE("a tombstone the host cannot have written is dropped, not followed for ever",
+          "[mailbox][fuzz]") {
+    // A tombstone at offset 0 sent the head back to 0 again and again inside one take(): the
+    // simulation hung in zero time (found by fuzzing).
+    DeviceBench b;
+    b.run([&](HostDriver& d) {
+        bring_up(d, 1);
+        std::vector<std::uint8_t> tombstone(4);
+        const std::uint32_t word = mgmt::kTombstone;
+        std::memcpy(tombstone.data(), &word, 4);
+        d.send_raw(1, tombstone); // at offset 0, the tail 4 bytes ahead of the head
+        CHECK(d.call(1, mgmt::kAieVersionInfo, words({0}), 8).status == 0);
+    });
+    REQUIRE(b.failure.empty());
+    CHECK(b.device.mailbox(1).counters().malformed == 1);
+}
+
 TEST_CASE("thousands of messages wrap both rings with tombstones", "[mailbox]") {
     DeviceBench b;
     int ok = 0;
