@@ -171,6 +171,7 @@ struct FakeQemu {
     struct HelloOptions {
         bool share_ram = false;    // offer A4S_CAP_GUEST_RAM and send GUEST_RAM
         bool protocol_1_0 = false; // ignore the presence blocks, as a 1.0 peer does
+        bool window = false;       // 1.2: say the RAM sits at bus address 0 (no IOMMU)
     };
 
     bool hello() { return hello(HelloOptions{}); }
@@ -205,8 +206,11 @@ struct FakeQemu {
             struct {
                 a4s_guest_ram head;
                 a4s_ram_block block;
+                a4s_ram_window window;
             } __attribute__((packed)) body{};
             body.head.count = 1;
+            body.head.windows = options.window ? 1 : 0;
+            body.window = a4s_ram_window{0, ram.size(), 0, 0, 0};
             body.block.size = ram.size();
             std::strncpy(body.block.name, "fake-ram", sizeof body.block.name - 1);
             cosim::Message m = cosim::make_request(A4S_GUEST_RAM, 0, body);
