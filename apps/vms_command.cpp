@@ -140,7 +140,10 @@ int vms_command(const Arguments& args) {
         } else if (n == 0 && line.rfind("host: ", 0) == 0 && host_line.empty()) {
             host_line = line.substr(6);
         }
-        if (!o.echo_console && (line.rfind("host: ", 0) == 0 || line.rfind("guest: ", 0) == 0)) {
+        // The VMs' own reports, and what each QEMU says about its VF (the host removed or
+        // reset it, a wait for a VF held by another VM).
+        if (!o.echo_console && (line.rfind("host: ", 0) == 0 || line.rfind("guest: ", 0) == 0 ||
+                                line.find("aie4sim-vf-guest: ") != std::string::npos)) {
             std::cout << (n == 0 ? std::string("[host] ") : "[vm" + std::to_string(n) + "] ")
                       << line << std::endl;
         }

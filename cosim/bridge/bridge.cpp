@@ -557,7 +557,10 @@ void Bridge::on_guest_ram(Peer& p, const Message& m) {
         p.guest_ram = GuestRam::map(m, fds);
         AIE4SIM_LOG(info, kLog,
                     describe(p) << " shares its guest RAM: " << p.guest_ram->describe()
-                                << "; DMA goes straight into it");
+                                << "; DMA goes straight into it"
+                                << (p.guest_ram->has_windows()
+                                        ? " (no IOMMU: the model translates it, no round trip)"
+                                        : ""));
     } catch (const std::exception& e) {
         ++counters_.malformed;
         AIE4SIM_LOG(warn, kLog, "guest RAM not used (" << e.what() << "); DMA goes by messages");
@@ -716,7 +719,23 @@ bool Bridge::dma(Peer& p, tlm::tlm_generic_payload& trans, unsigned function) {
     dr.length = trans.get_data_length();
     // The data is in guest RAM before this returns: an MSI-X the device signals next goes
     // through the ring after it (a release store), so it can never overtake the data.
-    const bool ok = p.guest_ram ? dma_direct(p, dr) : dma_by_messages(p, dr);
+    bool ok = false;
+    std::uint8_t* local = p.guest_ram && dr.flags == 0 && dr.length != 0
+                              ? p.guest_ram->translate(dr.address, dr.length)
+                              : nullptr;
+    if (local != nullptr) {
+        // The peer said where its RAM sits (no IOMMU): no round trip to it at all.
+        if (dr.write) {
+            std::memcpy(local, dr.data, dr.length);
+        } else {
+            std::memcpy(dr.data, local, dr.length);
+        }
+        counters_.dma_direct_bytes += dr.length;
+        a4s_stat_add(&p.link->presence().dma.direct_bytes, dr.length);
+        ok = true;
+    } else {
+        ok = p.guest_ram ? dma_direct(p, dr) : dma_by_messages(p, dr);
+    }
     a4s_presence& me = p.link->presence();
     a4s_stat_add(&me.dma.requests, 1);
     a4s_stat_add(&me.dma.busy_ns,

@@ -25,9 +25,6 @@ constexpr const char* kLog = "bridge";
 // A new connection must say HELLO, and send GUEST_RAM after the rings, within these.
 constexpr std::chrono::seconds kHelloTimeout{30};
 constexpr std::chrono::seconds kGuestRamTimeout{5};
-// With several connections, the model spins over all of them this long before it sleeps in one
-// poll() on their sockets (each peer then KICKs); one connection keeps Link::wait's futex path.
-constexpr std::chrono::microseconds kMultiSpin{20};
 // With a listener, a futex wait is cut this often to look for new connections.
 constexpr std::chrono::milliseconds kListenLook{5};
 // A futex sleeper looks at the sockets this often: a peer that died cannot wake it.
@@ -500,7 +497,10 @@ void Bridge::wait_for_any(std::chrono::nanoseconds timeout, bool idle) {
     // at once (futex_waitv), or, where that cannot be (a TCP peer, an old kernel), in one
     // poll() on their sockets (and the listener), each peer asked to KICK its socket.
     if (!idle) {
-        const auto spin_end = std::chrono::steady_clock::now() + kMultiSpin;
+        // As long as one connection's wait may spin (BridgeOptions::spin.cap): a guest's next
+        // access usually comes within it, and a futex wake-up costs tens of microseconds on a
+        // busy host.
+        const auto spin_end = std::chrono::steady_clock::now() + options_.spin.cap;
         while (std::chrono::steady_clock::now() < spin_end) {
             for (auto& p : peers_) {
                 if (!p->link->closed() && !p->awaiting_ram) {

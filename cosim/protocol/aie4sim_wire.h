@@ -210,8 +210,8 @@ struct a4s_shm_offer {
 #define A4S_MAX_RAM_BLOCKS 8u
 
 struct a4s_guest_ram {
-    uint32_t count; /* blocks that follow, at most A4S_MAX_RAM_BLOCKS */
-    uint32_t reserved;
+    uint32_t count;   /* blocks that follow, at most A4S_MAX_RAM_BLOCKS */
+    uint32_t windows; /* 1.2 (0 in 1.1, "reserved"): struct a4s_ram_window after the blocks */
 } __attribute__((packed));
 
 struct a4s_ram_block {
@@ -219,6 +219,21 @@ struct a4s_ram_block {
     uint32_t flags;
     uint32_t reserved;
     char name[32]; /* QEMU's RAM block name, NUL-padded (for logs) */
+} __attribute__((packed));
+
+/* 1.2: where the blocks sit in the function's DMA address space, sent only when that space is
+ * fixed (no IOMMU in front of the function: bus address = guest-physical address). The model
+ * then translates a DMA wholly inside one window itself, with no DMA_MAP round trip, so a
+ * guest QEMU that is slow to answer never holds up the device's DMA. Anything else still goes
+ * by DMA_MAP. Bus Master Enable is the model's function's to enforce. */
+#define A4S_MAX_RAM_WINDOWS 32u
+
+struct a4s_ram_window {
+    uint64_t address; /* bus address of the window's first byte */
+    uint64_t length;
+    uint64_t offset; /* in the block */
+    uint32_t block;  /* index into the GUEST_RAM blocks */
+    uint32_t reserved;
 } __attribute__((packed));
 
 /* DMA_MAP: the model asks where `size` bytes at a function's bus address land, as the function

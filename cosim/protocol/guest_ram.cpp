@@ -1,5 +1,6 @@
 #include "cosim/protocol/guest_ram.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -50,7 +51,35 @@ std::unique_ptr<GuestRam> GuestRam::map(const Message& message, const std::vecto
         block.base = static_cast<std::uint8_t*>(base);
         ram->blocks_.push_back(std::move(block));
     }
+    // 1.2 windows: every one must lie inside its block and not wrap, or none is used.
+    const std::size_t at = sizeof head + head.count * sizeof(a4s_ram_block);
+    const std::uint32_t windows = std::min(head.windows, A4S_MAX_RAM_WINDOWS);
+    if (message.payload.size() < at + windows * sizeof(a4s_ram_window)) {
+        return ram;
+    }
+    std::vector<Window> parsed;
+    for (std::uint32_t i = 0; i < windows; ++i) {
+        a4s_ram_window w{};
+        (void)message.read_as(w, at + i * sizeof w);
+        if (w.block >= ram->blocks_.size() || w.length == 0 || w.address + w.length < w.address ||
+            w.offset > ram->blocks_[w.block].size ||
+            w.length > ram->blocks_[w.block].size - w.offset) {
+            return ram;
+        }
+        parsed.push_back(Window{w.address, w.length, ram->blocks_[w.block].base + w.offset});
+    }
+    ram->windows_ = std::move(parsed);
     return ram;
+}
+
+std::uint8_t* GuestRam::translate(std::uint64_t address, std::uint64_t length) const {
+    for (const Window& w : windows_) {
+        if (address >= w.address && length <= w.length &&
+            address - w.address <= w.length - length) {
+            return w.base + (address - w.address);
+        }
+    }
+    return nullptr;
 }
 
 GuestRam::~GuestRam() {

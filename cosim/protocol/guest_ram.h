@@ -26,6 +26,10 @@ public:
     // wrote it: never trusted).
     [[nodiscard]] std::uint8_t* at(std::uint32_t block, std::uint64_t offset,
                                    std::uint64_t length) const;
+    // 1.2: the bytes at a bus address when the peer said where its RAM sits (windows), the
+    // range wholly inside one window; else nullptr (ask the peer: DMA_MAP).
+    [[nodiscard]] std::uint8_t* translate(std::uint64_t address, std::uint64_t length) const;
+    [[nodiscard]] bool has_windows() const { return !windows_.empty(); }
     [[nodiscard]] std::size_t block_count() const { return blocks_.size(); }
     [[nodiscard]] std::uint64_t total_bytes() const;
     [[nodiscard]] std::string describe() const; // "mem (2048 MiB)" for logs
@@ -36,8 +40,14 @@ private:
         std::uint64_t size = 0;
         std::string name;
     };
+    struct Window {
+        std::uint64_t address = 0;
+        std::uint64_t length = 0;
+        std::uint8_t* base = nullptr; // the window's first byte in the mapped block
+    };
     GuestRam() = default;
     std::vector<Block> blocks_;
+    std::vector<Window> windows_;
 };
 
 } // namespace aie4sim::cosim

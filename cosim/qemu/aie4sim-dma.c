@@ -102,26 +102,6 @@ static int a4s_collect_ram(RAMBlock* rb, void* opaque) {
     return 0;
 }
 
-void a4s_dma_share_ram(A4sDmaServer* s) {
-    struct {
-        struct a4s_guest_ram head;
-        struct a4s_ram_block blocks[A4S_MAX_RAM_BLOCKS];
-    } QEMU_PACKED msg = {{0}};
-    int fds[A4S_MAX_RAM_BLOCKS];
-    unsigned i;
-
-    for (i = 0; i < s->shared_ram_count; i++) {
-        msg.blocks[i].size = qemu_ram_get_used_length(s->shared_ram[i]);
-        snprintf(msg.blocks[i].name, sizeof(msg.blocks[i].name), "%s",
-                 qemu_ram_get_idstr(s->shared_ram[i]));
-        fds[i] = qemu_ram_get_fd(s->shared_ram[i]);
-    }
-    msg.head.count = s->shared_ram_count;
-    a4s_link_post_descriptors(s->link, A4S_GUEST_RAM, &msg,
-                              sizeof(msg.head) + s->shared_ram_count * sizeof(msg.blocks[0]), fds,
-                              s->shared_ram_count);
-}
-
 static uint32_t a4s_shared_block_of(A4sDmaServer* s, RAMBlock* rb) {
     unsigned i;
 
@@ -131,6 +111,78 @@ static uint32_t a4s_shared_block_of(A4sDmaServer* s, RAMBlock* rb) {
         }
     }
     return A4S_RAM_NONE;
+}
+
+typedef struct A4sWindows {
+    A4sDmaServer* s;
+    struct a4s_ram_window w[A4S_MAX_RAM_WINDOWS];
+    unsigned n;
+    bool overflow;
+} A4sWindows;
+
+/* One range of the system address space: a window if it is shared guest RAM. */
+static bool a4s_collect_window(Int128 start, Int128 len, const MemoryRegion* mr,
+                               hwaddr offset_in_region, void* opaque) {
+    A4sWindows* ws = opaque;
+    ram_addr_t offset = 0;
+    RAMBlock* rb;
+    uint32_t block;
+
+    if (!memory_region_is_ram((MemoryRegion*)mr) ||
+        memory_region_is_ram_device((MemoryRegion*)mr) || mr->readonly) {
+        return false;
+    }
+    rb = qemu_ram_block_from_host(
+        (uint8_t*)memory_region_get_ram_ptr((MemoryRegion*)mr) + offset_in_region, false, &offset);
+    block = rb ? a4s_shared_block_of(ws->s, rb) : A4S_RAM_NONE;
+    if (block == A4S_RAM_NONE) {
+        return false;
+    }
+    if (ws->n == A4S_MAX_RAM_WINDOWS) {
+        ws->overflow = true;
+        return true;
+    }
+    ws->w[ws->n].address = int128_get64(start);
+    ws->w[ws->n].length = int128_get64(len);
+    ws->w[ws->n].offset = offset;
+    ws->w[ws->n].block = block;
+    ws->n++;
+    return false;
+}
+
+void a4s_dma_share_ram(A4sDmaServer* s, bool fixed_map) {
+    const size_t size = sizeof(struct a4s_guest_ram) +
+                        A4S_MAX_RAM_BLOCKS * sizeof(struct a4s_ram_block) +
+                        A4S_MAX_RAM_WINDOWS * sizeof(struct a4s_ram_window);
+    g_autofree uint8_t* msg = g_malloc0(size);
+    struct a4s_guest_ram* head = (struct a4s_guest_ram*)msg;
+    struct a4s_ram_block* blocks = (struct a4s_ram_block*)(msg + sizeof(*head));
+    g_autofree A4sWindows* ws = g_new0(A4sWindows, 1);
+    int fds[A4S_MAX_RAM_BLOCKS];
+    size_t used;
+    unsigned i;
+
+    for (i = 0; i < s->shared_ram_count; i++) {
+        blocks[i].size = qemu_ram_get_used_length(s->shared_ram[i]);
+        snprintf(blocks[i].name, sizeof(blocks[i].name), "%s",
+                 qemu_ram_get_idstr(s->shared_ram[i]));
+        fds[i] = qemu_ram_get_fd(s->shared_ram[i]);
+    }
+    head->count = s->shared_ram_count;
+    used = sizeof(*head) + s->shared_ram_count * sizeof(blocks[0]);
+    if (fixed_map) {
+        ws->s = s;
+        WITH_RCU_READ_LOCK_GUARD() {
+            flatview_for_each_range(address_space_to_flatview(&address_space_memory),
+                                    a4s_collect_window, ws);
+        }
+        if (!ws->overflow) {
+            head->windows = ws->n;
+            memcpy(msg + used, ws->w, ws->n * sizeof(ws->w[0]));
+            used += ws->n * sizeof(ws->w[0]);
+        }
+    }
+    a4s_link_post_descriptors(s->link, A4S_GUEST_RAM, msg, used, fds, s->shared_ram_count);
 }
 
 /* Where a function's DMA range lands: translated as the function's own DMA would be (its

@@ -22,8 +22,9 @@ typedef struct A4sDmaServer {
 
 /* Collects the RAM blocks the model can map (shared memfds or files). */
 void a4s_dma_collect_ram(A4sDmaServer* d);
-/* Sends GUEST_RAM with the blocks' descriptors. */
-void a4s_dma_share_ram(A4sDmaServer* d);
+/* Sends GUEST_RAM with the blocks' descriptors; with `fixed_map` (no IOMMU in front of the
+ * function) also where the blocks sit in the system address space (1.2 windows). */
+void a4s_dma_share_ram(A4sDmaServer* d, bool fixed_map);
 /* Serves one request of the model for `dev` (NULL: the function does not exist here). */
 void a4s_dma_serve(A4sDmaServer* d, PCIDevice* dev, A4sMessage* m);
 

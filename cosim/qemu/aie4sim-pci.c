@@ -332,7 +332,7 @@ static void a4s_pf_realize(PCIDevice* dev, Error** errp) {
     s->dma.link = s->link;
     if (options.offer_guest_ram && a4s_link_shared_memory(s->link) &&
         (a4s_link_peer_capabilities(s->link) & A4S_CAP_GUEST_RAM)) {
-        a4s_dma_share_ram(&s->dma);
+        a4s_dma_share_ram(&s->dma, false);
     }
     reply = a4s_link_call(s->link, A4S_LAYOUT, 0, NULL, 0, NULL, 0);
     if (reply.header.status != A4S_OK ||

@@ -25,6 +25,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci/pcie.h"
 #include "hw/qdev-properties.h"
+#include "exec/address-spaces.h"
 #include "sysemu/sysemu.h"
 
 #include "aie4sim-dma.h"
@@ -309,7 +310,9 @@ static void a4s_guest_realize(PCIDevice* dev, Error** errp) {
     }
     if (options.offer_guest_ram && a4s_link_shared_memory(g->link) &&
         (a4s_link_peer_capabilities(g->link) & A4S_CAP_GUEST_RAM)) {
-        a4s_dma_share_ram(&g->dma);
+        /* Without a vIOMMU the VF's bus addresses are guest-physical addresses, fixed for the
+         * VM's life: the model may translate its DMA itself, so a busy QEMU never holds it. */
+        a4s_dma_share_ram(&g->dma, pci_device_iommu_address_space(dev) == &address_space_memory);
     }
     reply = a4s_link_call(g->link, A4S_LAYOUT, 0, NULL, 0, NULL, 0);
     if (reply.header.status != A4S_OK ||

@@ -171,6 +171,7 @@ struct FakeQemu {
     struct HelloOptions {
         bool share_ram = false;        // offer A4S_CAP_GUEST_RAM and send GUEST_RAM
         bool ignores_presence = false; // ignore the presence blocks (read them as "reserved")
+        bool window = false;           // 1.2: say the RAM sits at bus address 0 (no IOMMU)
         std::uint16_t minor = A4S_PROTOCOL_MINOR;
     };
 
@@ -206,8 +207,11 @@ struct FakeQemu {
             struct {
                 a4s_guest_ram head;
                 a4s_ram_block block;
+                a4s_ram_window window;
             } __attribute__((packed)) body{};
             body.head.count = 1;
+            body.head.windows = options.window ? 1 : 0;
+            body.window = a4s_ram_window{0, ram.size(), 0, 0, 0};
             body.block.size = ram.size();
             std::strncpy(body.block.name, "fake-ram", sizeof body.block.name - 1);
             cosim::Message m = cosim::make_request(A4S_GUEST_RAM, 0, body);

@@ -402,3 +402,59 @@ TEST_CASE("a second connection cannot take the PF: before ATTACH it is refused",
     CHECK_FALSE(read.has_value());
     CHECK(status == 0);
 }
+
+TEST_CASE("a guest VM without an IOMMU gets its VF's DMA with no round trip (RAM windows)",
+          "[cosim][bridge][vms]") {
+    ModelUnderTest model;
+    Steps steps;
+    std::string failure;
+    unsigned maps = 99;
+    unsigned messages = 99;
+    std::uint32_t word = 0;
+    std::thread host([&] {
+        FakeQemu q(model.client_fd);
+        if (!q.hello() || !enable_vfs(q, 1)) {
+            failure = "host set-up";
+        }
+        steps.reach(1);
+        steps.await(2);
+        q.link->say_goodbye("done");
+    });
+    std::thread guest([&] {
+        steps.await(1);
+        FakeQemu g(model.connect_another());
+        FakeQemu::HelloOptions h;
+        h.share_ram = true;
+        h.window = true;
+        if (!g.hello(h) || g.attach(1).first != A4S_OK) {
+            failure = "guest attach";
+        }
+        g.cfg_write(0, reg::kCommand, 2, reg::kCommandBusMaster);
+        const std::uint64_t block = tb::kBar0Offset;
+        g.mmio_write(block + tb::kRegDmaAddressLow, 0x3000);
+        g.mmio_write(block + tb::kRegDmaAddressHigh, 0);
+        g.mmio_write(block + tb::kRegDmaLength, 8192);
+        g.mmio_write(block + tb::kRegDmaPattern, 0x900);
+        g.mmio_write(block + tb::kRegDmaControl, tb::kControlFill);
+        g.pump_until(
+            [&] {
+                return (g.mmio_read(block + tb::kRegDmaStatus).value_or(0) & tb::kStatusDone) != 0;
+            },
+            std::chrono::seconds(5));
+        std::memcpy(&word, &g.ram[0x3000 + 4 * 7], 4);
+        maps = g.dma_maps;
+        messages = g.dma_messages;
+        g.link->say_goodbye("done");
+        steps.reach(2);
+    });
+    const int status = model.serve();
+    host.join();
+    guest.join();
+    INFO(failure);
+    CHECK(failure.empty());
+    CHECK(word == 0x907u);
+    CHECK(maps == 0u);
+    CHECK(messages == 0u);
+    CHECK(model.bridge.counters().dma_direct_bytes == 8192u);
+    CHECK(status == 0);
+}

@@ -3,7 +3,7 @@
 # the VFs, and guest VMs that each get one VF passed through and run a GEMM through XRT on it with
 # the same unmodified driver.
 #   vms.sh AIE4SIM_EXE [CASE...]   cases: two (default), four, tcp, isolation, sriov-off,
-#                                  killed, host-flr
+#                                  killed, host-flr, stopped
 set -uo pipefail
 exe=$1
 shift
@@ -76,6 +76,8 @@ for c in $cases; do
             done
             echo "guest: VF reads $v"; [ "$v" = 0xffffffff ]'
         grep -q 'surprise removal' "$work/sriov-off.model.log" || fail "no removal notice in the model's log"
+        grep -q '^\[vm2\] .*aie4sim-vf-guest: VF2 was removed by the host' "$work/sriov-off.txt" \
+            || fail "VM 2's QEMU did not report the removal"
         grep -q 'bridge: QEMU left: the peer said goodbye' "$work/sriov-off.model.log" || fail "the model did not end cleanly"
         ;;
     killed)
@@ -108,20 +110,53 @@ for c in $cases; do
         [ "$(grep -c 'attached to VF1' "$work/killed.model.log")" = 2 ] || fail "VF1 was not attached twice"
         ;;
     host-flr)
-        # The host resets VF1 (FLR through its sysfs) while guest VM 1 has it: VM 1 sees its
-        # function reset (Bus Master off), VM 2 keeps verifying GEMMs on VF2.
+        # The host resets VF1 (FLR through its sysfs) while guest VM 1 has it: VM 1's QEMU is
+        # told (its VF is back in its power-on state; the guest's driver may restore its saved
+        # state on its next runtime resume, so the guest's own view is not checked), the model
+        # logs it, and VM 2 keeps verifying GEMMs on VF2.
         run_vms host-flr 0 --guests 2 --gemm 64x64x64 --host-exec '
-            sleep 30; echo 1 > /sys/bus/pci/devices/0000:01:00.1/reset && echo "host: VF1 reset (FLR)"' \
+            sleep 20; echo 1 > /sys/bus/pci/devices/0000:01:00.1/reset && echo "host: VF1 reset (FLR)"' \
             --guest-exec '
             run_gemm || exit 1
-            if [ $vm = 1 ]; then
-                for _ in $(seq 1 900); do c=$(setpci -s $bdf COMMAND); [ $((0x$c & 4)) = 0 ] && break; sleep 0.1; done
-                echo "guest: command register $c after the host reset"; [ $((0x$c & 4)) = 0 ]
-            else
-                sleep 35; run_gemm
-            fi'
+            if [ $vm = 1 ]; then sleep 30; else sleep 25; run_gemm; fi'
         grep -q 'VF1 was reset by the host (FLR)' "$work/host-flr.model.log" || fail "no reset notice"
+        grep -q '^\[vm1\] .*aie4sim-vf-guest: VF1 was reset by the host (FLR)' "$work/host-flr.txt" \
+            || fail "VM 1's QEMU was not told of the reset"
         grep -Eq '^vm2 +VF2 .*: verified; .*script succeeded' "$work/host-flr.txt" || fail "VM 2 was disturbed"
+        ;;
+    stopped)
+        # Guest VM 1's QEMU is stopped (SIGSTOP) in the middle of its GEMMs: its VF's work goes
+        # on in the model (its DMA needs no answer from that QEMU), and VM 2 keeps verifying
+        # GEMMs on VF2 while VM 1 is frozen; VM 1 then resumes.
+        "$exe" vms --guests 2 --gemm 64x64x64 --model-log "$work/stopped.model.log" --guest-exec '
+            n=0
+            while [ $(cut -d. -f1 /proc/uptime) -lt 35 ]; do
+                n=$((n + 1)); echo "guest: gemm $n started"
+                if run_gemm > /dev/null; then echo "guest: gemm $n verified"; fi
+            done' > "$work/stopped.txt" 2>&1 &
+        vms=$!
+        for _ in $(seq 1 1200); do
+            grep -q '^\[vm1\] guest: gemm 3 started' "$work/stopped.txt" && break
+            kill -0 $vms 2>/dev/null || break
+            sleep 0.1
+        done
+        victim=$(pgrep -P $vms -f 'guest1\.img')
+        [ -n "$victim" ] || { cat "$work/stopped.txt"; fail "no QEMU of guest VM 1 to stop"; }
+        kill -STOP "$victim"
+        before=$(grep -c '^\[vm2\] guest: gemm [0-9]* verified' "$work/stopped.txt")
+        progressed=no
+        for _ in $(seq 1 600); do
+            now=$(grep -c '^\[vm2\] guest: gemm [0-9]* verified' "$work/stopped.txt")
+            [ $((now - before)) -ge 3 ] && progressed=yes && break
+            sleep 0.1
+        done
+        kill -CONT "$victim"
+        wait $vms
+        status=$?
+        cat "$work/stopped.txt"
+        [ "$progressed" = yes ] || fail "VM 2 did not verify 3 GEMMs while VM 1 was stopped"
+        [ "$status" = 0 ] || fail "aie4sim vms exited with $status after VM 1 resumed"
+        grep -q 'bridge: QEMU left: the peer said goodbye' "$work/stopped.model.log" || fail "the model did not end cleanly"
         ;;
     *) fail "unknown case $c" ;;
     esac
