@@ -6,6 +6,7 @@ namespace aie4sim::models {
 
 Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& config)
     : sc_core::sc_module(name), config_(config),
+      columns_(config_.scheduler, config_.sriov.total_vfs, config_.aie.geometry.columns),
       endpoint_(std::make_unique<sriov::Endpoint>("endpoint", config.pf, config.sriov)),
       functions_(config.sriov.total_vfs + 1) {
     validate_device_config(config_);
@@ -18,9 +19,7 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
         mailboxes.push_back(f.mailbox.get());
     }
     const unsigned total_vfs = endpoint_->total_vfs();
-    auto columns_of = [this, total_vfs](unsigned vf) {
-        return vf_columns(config_.scheduler, vf, total_vfs, config_.aie.geometry.columns);
-    };
+    auto columns_of = [this](unsigned vf) { return columns_.of(vf); };
     firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
                                            config_.aie.geometry, columns_of, layout::kDoorbellBase,
                                            layout::kDoorbellStride);
@@ -35,7 +34,7 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     array_host_ = std::make_unique<HostRouter>("array_host", total_vfs + 1);
     array_->host.bind(array_host_->in);
     commands_ = std::make_unique<CommandProcessor>("commands", *endpoint_, *array_, *firmware_,
-                                                   config_.scheduler);
+                                                   config_.scheduler, columns_);
     for (unsigned f = 0; f <= total_vfs; ++f) {
         array_host_->out(f).bind(functions_[f].dma->in);
         commands_->dma(f).bind(functions_[f].dma->in);

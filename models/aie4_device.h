@@ -41,6 +41,7 @@ public:
     [[nodiscard]] tiles::AieArray& array() { return *array_; }
     [[nodiscard]] CommandProcessor& commands() { return *commands_; }
     [[nodiscard]] const DeviceConfig& config() const { return config_; }
+    [[nodiscard]] const ColumnPlan& columns() const { return columns_; }
     [[nodiscard]] Mailbox& mailbox(unsigned function) { return *functions_.at(function).mailbox; }
     [[nodiscard]] SparseMemory& sram(unsigned function) { return *functions_.at(function).sram; }
     // The device-side DMA path of a function: bind initiators here.
@@ -65,6 +66,7 @@ private:
     void doorbell(unsigned function, std::uint32_t offset, std::uint32_t value);
 
     DeviceConfig config_;
+    ColumnPlan columns_; // after config_: made from it
     std::unique_ptr<sriov::Endpoint> endpoint_;
     std::vector<FunctionBlocks> functions_; // [0] = PF, [n] = VF n
     std::unique_ptr<Firmware> firmware_;

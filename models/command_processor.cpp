@@ -17,9 +17,9 @@ constexpr std::uint32_t kMaxArgumentBytes = 4096;
 
 CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
                                    tiles::AieArray& array, Firmware& firmware,
-                                   const SchedulerConfig& scheduler)
+                                   const SchedulerConfig& scheduler, const ColumnPlan& columns)
     : sc_core::sc_module(name), endpoint_(endpoint), array_(array), firmware_(firmware),
-      scheduler_(scheduler), cert_(array), arbiter_(array.geometry().columns) {
+      scheduler_(scheduler), columns_(columns), cert_(array), arbiter_(array.geometry().columns) {
     const unsigned functions = endpoint_.total_vfs() + 1;
     contexts_.resize(functions);
     round_robin_.resize(functions, 0);
@@ -96,8 +96,7 @@ std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context
     if (p == nullptr) {
         return std::nullopt;
     }
-    const ColumnRange slice =
-        vf_columns(scheduler_, context.function, endpoint_.total_vfs(), array_.geometry().columns);
+    const ColumnRange slice = columns_.of(context.function);
     return ColumnRange{slice.first + p->col_start, p->col_count};
 }
 
