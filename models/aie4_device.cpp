@@ -39,9 +39,6 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
         array_host_->out(f).bind(functions_[f].dma->in);
         commands_->dma(f).bind(functions_[f].dma->in);
     }
-    on_doorbell([this](unsigned function, std::uint32_t offset, std::uint32_t value) {
-        commands_->doorbell(function, offset, value);
-    });
     endpoint_->pf().on_reset([this](pcie::ResetKind kind) {
         if (kind == pcie::ResetKind::cold) {
             psp_->reset();
@@ -81,21 +78,8 @@ void Aie4Device::build_function(pcie::Function& function, FunctionBlocks& blocks
     blocks.bar2->map(layout::kDoorbellBase, doorbell_bytes, "doorbells")
         .bind(blocks.doorbells->target);
     blocks.doorbells->on_ring([this, index](std::uint32_t offset, std::uint32_t value) {
-        doorbell(index, offset, value);
+        commands_->doorbell(index, offset, value);
     });
-}
-
-void Aie4Device::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
-    const HwContext* context = firmware_->context_at_doorbell(function, offset);
-    AIE4SIM_LOG(info, "doorbell",
-                (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
-                    << " doorbell at BAR2+0x" << std::hex << offset << std::dec << " rung with "
-                    << value
-                    << (context != nullptr ? " (context " + std::to_string(context->id) + ")"
-                                           : std::string(" (no context owns it)")));
-    for (const auto& listener : doorbell_listeners_) {
-        listener(function, offset, value);
-    }
 }
 
 } // namespace aie4sim::models

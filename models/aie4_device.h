@@ -46,11 +46,6 @@ public:
     [[nodiscard]] SparseMemory& sram(unsigned function) { return *functions_.at(function).sram; }
     // The device-side DMA path of a function: bind initiators here.
     [[nodiscard]] DmaMux& dma(unsigned function) { return *functions_.at(function).dma; }
-    // Called for every doorbell write: function, BAR2 offset, value.
-    using DoorbellListener = std::function<void(unsigned, std::uint32_t, std::uint32_t)>;
-    void on_doorbell(DoorbellListener listener) {
-        doorbell_listeners_.push_back(std::move(listener));
-    }
 
 private:
     struct FunctionBlocks {
@@ -63,7 +58,6 @@ private:
         std::unique_ptr<TestBlock> test;
     };
     void build_function(pcie::Function& function, FunctionBlocks& blocks);
-    void doorbell(unsigned function, std::uint32_t offset, std::uint32_t value);
 
     DeviceConfig config_;
     ColumnPlan columns_; // after config_: made from it
@@ -75,7 +69,6 @@ private:
     std::unique_ptr<tiles::AieArray> array_;
     std::unique_ptr<HostRouter> array_host_;
     std::unique_ptr<CommandProcessor> commands_;
-    std::vector<DoorbellListener> doorbell_listeners_;
 };
 
 } // namespace aie4sim::models
