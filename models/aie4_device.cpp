@@ -6,6 +6,7 @@ namespace aie4sim::models {
 
 Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& config)
     : sc_core::sc_module(name), config_(config),
+      columns_(config_.scheduler, config_.sriov.total_vfs, config_.aie.geometry.columns),
       endpoint_(std::make_unique<sriov::Endpoint>("endpoint", config.pf, config.sriov)),
       functions_(config.sriov.total_vfs + 1) {
     validate_device_config(config_);
@@ -18,9 +19,7 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
         mailboxes.push_back(f.mailbox.get());
     }
     const unsigned total_vfs = endpoint_->total_vfs();
-    auto columns_of = [this, total_vfs](unsigned vf) {
-        return vf_columns(config_.scheduler, vf, total_vfs, config_.aie.geometry.columns);
-    };
+    auto columns_of = [this](unsigned vf) { return columns_.of(vf); };
     firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
                                            config_.aie.geometry, columns_of, layout::kDoorbellBase,
                                            layout::kDoorbellStride);
@@ -35,14 +34,11 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     array_host_ = std::make_unique<HostRouter>("array_host", total_vfs + 1);
     array_->host.bind(array_host_->in);
     commands_ = std::make_unique<CommandProcessor>("commands", *endpoint_, *array_, *firmware_,
-                                                   config_.scheduler);
+                                                   config_.scheduler, columns_);
     for (unsigned f = 0; f <= total_vfs; ++f) {
         array_host_->out(f).bind(functions_[f].dma->in);
         commands_->dma(f).bind(functions_[f].dma->in);
     }
-    on_doorbell([this](unsigned function, std::uint32_t offset, std::uint32_t value) {
-        commands_->doorbell(function, offset, value);
-    });
     endpoint_->pf().on_reset([this](pcie::ResetKind kind) {
         if (kind == pcie::ResetKind::cold) {
             psp_->reset();
@@ -82,21 +78,8 @@ void Aie4Device::build_function(pcie::Function& function, FunctionBlocks& blocks
     blocks.bar2->map(layout::kDoorbellBase, doorbell_bytes, "doorbells")
         .bind(blocks.doorbells->target);
     blocks.doorbells->on_ring([this, index](std::uint32_t offset, std::uint32_t value) {
-        doorbell(index, offset, value);
+        commands_->doorbell(index, offset, value);
     });
-}
-
-void Aie4Device::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
-    const HwContext* context = firmware_->context_at_doorbell(function, offset);
-    AIE4SIM_LOG(info, "doorbell",
-                (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
-                    << " doorbell at BAR2+0x" << std::hex << offset << std::dec << " rung with "
-                    << value
-                    << (context != nullptr ? " (context " + std::to_string(context->id) + ")"
-                                           : std::string(" (no context owns it)")));
-    for (const auto& listener : doorbell_listeners_) {
-        listener(function, offset, value);
-    }
 }
 
 } // namespace aie4sim::models

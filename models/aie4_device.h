@@ -41,15 +41,11 @@ public:
     [[nodiscard]] tiles::AieArray& array() { return *array_; }
     [[nodiscard]] CommandProcessor& commands() { return *commands_; }
     [[nodiscard]] const DeviceConfig& config() const { return config_; }
+    [[nodiscard]] const ColumnPlan& columns() const { return columns_; }
     [[nodiscard]] Mailbox& mailbox(unsigned function) { return *functions_.at(function).mailbox; }
     [[nodiscard]] SparseMemory& sram(unsigned function) { return *functions_.at(function).sram; }
     // The device-side DMA path of a function: bind initiators here.
     [[nodiscard]] DmaMux& dma(unsigned function) { return *functions_.at(function).dma; }
-    // Called for every doorbell write: function, BAR2 offset, value.
-    using DoorbellListener = std::function<void(unsigned, std::uint32_t, std::uint32_t)>;
-    void on_doorbell(DoorbellListener listener) {
-        doorbell_listeners_.push_back(std::move(listener));
-    }
 
 private:
     struct FunctionBlocks {
@@ -62,9 +58,9 @@ private:
         std::unique_ptr<TestBlock> test;
     };
     void build_function(pcie::Function& function, FunctionBlocks& blocks);
-    void doorbell(unsigned function, std::uint32_t offset, std::uint32_t value);
 
     DeviceConfig config_;
+    ColumnPlan columns_; // after config_: made from it
     std::unique_ptr<sriov::Endpoint> endpoint_;
     std::vector<FunctionBlocks> functions_; // [0] = PF, [n] = VF n
     std::unique_ptr<Firmware> firmware_;
@@ -73,7 +69,6 @@ private:
     std::unique_ptr<tiles::AieArray> array_;
     std::unique_ptr<HostRouter> array_host_;
     std::unique_ptr<CommandProcessor> commands_;
-    std::vector<DoorbellListener> doorbell_listeners_;
 };
 
 } // namespace aie4sim::models

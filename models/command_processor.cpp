@@ -17,9 +17,9 @@ constexpr std::uint32_t kMaxArgumentBytes = 4096;
 
 CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
                                    tiles::AieArray& array, Firmware& firmware,
-                                   const SchedulerConfig& scheduler)
+                                   const SchedulerConfig& scheduler, const ColumnPlan& columns)
     : sc_core::sc_module(name), endpoint_(endpoint), array_(array), firmware_(firmware),
-      scheduler_(scheduler), cert_(array), arbiter_(array.geometry().columns) {
+      scheduler_(scheduler), columns_(columns), cert_(array), arbiter_(array.geometry().columns) {
     const unsigned functions = endpoint_.total_vfs() + 1;
     contexts_.resize(functions);
     round_robin_.resize(functions, 0);
@@ -73,22 +73,32 @@ void CommandProcessor::context_destroyed(const HwContext& context) {
     }
 }
 
-void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::uint32_t /*value*/) {
-    if (function == 0 || function >= contexts_.size()) {
-        return;
-    }
-    // Any write in the context's doorbell page rings it, as the firmware's log says.
+void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
+    // Any write in a context's doorbell page rings it.
     const std::uint32_t page = offset & ~(layout::kDoorbellStride - 1);
-    for (auto& c : contexts_[function]) {
-        if (c->info.doorbell_offset == page) {
-            if (observer_ != nullptr) {
-                observer_->doorbell(function, c->info.id);
+    Context* rung = nullptr;
+    if (function != 0 && function < contexts_.size()) {
+        for (auto& c : contexts_[function]) {
+            if (c->info.doorbell_offset == page) {
+                rung = c.get();
+                break;
             }
-            c->kicked = true;
-            work_[function]->notify(sc_core::SC_ZERO_TIME);
-            return;
         }
     }
+    AIE4SIM_LOG(info, "doorbell",
+                (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
+                    << " doorbell at BAR2+0x" << std::hex << offset << std::dec << " rung with "
+                    << value
+                    << (rung != nullptr ? " (context " + std::to_string(rung->info.id) + ")"
+                                        : std::string(" (no context owns it)")));
+    if (rung == nullptr) {
+        return;
+    }
+    if (observer_ != nullptr) {
+        observer_->doorbell(function, rung->info.id);
+    }
+    rung->kicked = true;
+    work_[function]->notify(sc_core::SC_ZERO_TIME);
 }
 
 std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context) const {
@@ -96,8 +106,7 @@ std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context
     if (p == nullptr) {
         return std::nullopt;
     }
-    const ColumnRange slice =
-        vf_columns(scheduler_, context.function, endpoint_.total_vfs(), array_.geometry().columns);
+    const ColumnRange slice = columns_.of(context.function);
     return ColumnRange{slice.first + p->col_start, p->col_count};
 }
 

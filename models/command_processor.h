@@ -39,7 +39,8 @@ struct VfStatistics {
 class CommandProcessor : public sc_core::sc_module, public ContextListener {
 public:
     CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
-                     tiles::AieArray& array, Firmware& firmware, const SchedulerConfig& scheduler);
+                     tiles::AieArray& array, Firmware& firmware, const SchedulerConfig& scheduler,
+                     const ColumnPlan& columns);
     ~CommandProcessor() override;
 
     // The processor's DMA path for VF n (bind to that function's DmaMux).
@@ -104,6 +105,7 @@ private:
     tiles::AieArray& array_;
     Firmware& firmware_;
     SchedulerConfig scheduler_;
+    const ColumnPlan& columns_; // the device's, which outlives this processor
     tiles::cert::CertRunner cert_;
     ColumnArbiter arbiter_;
     std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<CommandProcessor>>> dma_;

@@ -45,6 +45,12 @@ SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const Sch
     return c;
 }
 
+ColumnPlan::ColumnPlan(const SchedulerConfig& config, unsigned total_vfs, unsigned array_columns) {
+    for (unsigned function = 0; function <= total_vfs; ++function) {
+        by_function_.push_back(vf_columns(config, function, total_vfs, array_columns));
+    }
+}
+
 ColumnRange vf_columns(const SchedulerConfig& config, unsigned vf, unsigned total_vfs,
                        unsigned array_columns) {
     if (config.policy == SchedulingPolicy::time_sharing || vf == 0) {

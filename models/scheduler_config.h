@@ -47,6 +47,18 @@ SchedulerConfig parse_scheduler_config(const common::ConfigNode& node, const Sch
 ColumnRange vf_columns(const SchedulerConfig& config, unsigned vf, unsigned total_vfs,
                        unsigned array_columns);
 
+// Every function's columns, worked out once for a device: the firmware (which reports them to
+// the driver) and the command processor (which runs commands on them) read the same plan.
+class ColumnPlan {
+public:
+    ColumnPlan(const SchedulerConfig& config, unsigned total_vfs, unsigned array_columns);
+    // Function 0 is the PF (the whole array), n is VF n; throws std::out_of_range past the last.
+    [[nodiscard]] ColumnRange of(unsigned function) const { return by_function_.at(function); }
+
+private:
+    std::vector<ColumnRange> by_function_;
+};
+
 const char* policy_name(SchedulingPolicy policy);
 
 } // namespace aie4sim::models

@@ -102,19 +102,6 @@ MailboxReply Firmware::handle(unsigned function, const MailboxRequest& request) 
     return reply;
 }
 
-const HwContext* Firmware::context_at_doorbell(unsigned function, std::uint32_t offset) const {
-    if (function >= functions_.size() || offset < doorbell_base_) {
-        return nullptr;
-    }
-    const unsigned slot = (offset - doorbell_base_) / doorbell_stride_;
-    for (const auto& [id, c] : functions_[function].contexts) {
-        if (c.slot == slot) {
-            return &c;
-        }
-    }
-    return nullptr;
-}
-
 const std::map<std::uint32_t, HwContext>& Firmware::contexts(unsigned function) const {
     return functions_.at(function).contexts;
 }

@@ -100,9 +100,6 @@ public:
     [[nodiscard]] bool powered() const { return status_.powered; }
 
     void set_context_listener(ContextListener* listener) { listener_ = listener; }
-    // The context whose doorbell page holds `offset` (of function `function`'s BAR2).
-    [[nodiscard]] const HwContext* context_at_doorbell(unsigned function,
-                                                       std::uint32_t offset) const;
     [[nodiscard]] const std::map<std::uint32_t, HwContext>& contexts(unsigned function) const;
     [[nodiscard]] const std::map<std::uint32_t, Partition>& partitions(unsigned function) const;
     [[nodiscard]] const Partition* partition(unsigned function, std::uint32_t id) const;

@@ -9,6 +9,7 @@
 #include "models/device_config.h"
 #include "models/firmware/mgmt_protocol.h"
 #include "models/host/host_system.h"
+#include "models/host/pci_core.h"
 #include "models/queue/host_queue.h"
 
 #include <cstdint>
@@ -44,13 +45,16 @@ struct ContextHandle {
 };
 
 class HostDriver : public sc_core::sc_module {
+private:
+    PciCore pci_; // first: the sockets below are its own
+
 public:
-    tlm_utils::simple_initiator_socket<HostDriver> config; // to the endpoint's config_in
-    tlm_utils::simple_initiator_socket<HostDriver> mem;    // to the endpoint's mem_in
+    tlm_utils::simple_initiator_socket<PciCore>& config; // to the endpoint's config_in
+    tlm_utils::simple_initiator_socket<PciCore>& mem;    // to the endpoint's mem_in
 
     HostDriver(const sc_core::sc_module_name& name, HostSystem& host, const DeviceConfig& device);
 
-    // PCI plumbing, as a host bridge and the PCI core do.
+    // The PCI core's accesses, for the driver's steps and for tests (pci_core.h).
     std::uint32_t cfg_read(unsigned function, std::uint16_t offset, unsigned size = 4);
     void cfg_write(unsigned function, std::uint16_t offset, unsigned size, std::uint32_t value);
     std::uint32_t read32(std::uint64_t address);
@@ -58,7 +62,7 @@ public:
     [[nodiscard]] std::uint64_t bar(unsigned function, unsigned index) const;
 
     // The driver's steps.
-    void enumerate();                // BARs, memory decode, bus mastering
+    void enumerate();                // the PCI core's: BARs, memory decode, bus mastering
     void probe_pf();                 // MSI-X, SMU, PSP, mailbox, ATTACH_WORK_BUFFER
     void enable_vfs(unsigned count); // CREATE_VFS, SR-IOV enable, each VF's probe
     void disable_vfs();              // each VF's DESTROY_PARTITION, SR-IOV off, DESTROY_VFS
@@ -109,17 +113,10 @@ private:
     std::uint32_t psp(std::uint32_t command, std::uint64_t address, std::uint32_t arg2);
     void put_image(std::uint64_t address, const char* magic, std::uint32_t size);
     void drain(unsigned function);
-    std::uint16_t find_capability(unsigned function, std::uint8_t id);
-    void access(tlm_utils::simple_initiator_socket<HostDriver>& socket, bool write,
-                std::uint64_t address, void* data, unsigned size);
 
     HostSystem& host_;
-    DeviceConfig device_;
     std::map<unsigned, Channel> channels_;
     std::map<unsigned, std::uint32_t> partitions_;
-    std::uint64_t pf_bars_[6] = {};
-    std::uint64_t vf_bars_[6] = {};
-    std::uint16_t sriov_ = 0;
     unsigned vfs_ = 0;
 };
 

@@ -91,9 +91,13 @@ TEST_CASE("spatial scheduling: each VF sees and partitions its own slice of colu
         const auto& parts = b.device.firmware().partitions(vf);
         REQUIRE(parts.size() == 1);
         CHECK(parts.begin()->second.col_count == 1);
-        const models::ColumnRange slice = models::vf_columns(config.scheduler, vf, 4, 3);
+        const models::ColumnRange slice = b.device.columns().of(vf);
         CHECK(slice.first == (vf - 1) % 3); // 3 columns for 4 VFs: VF4 shares VF1's
+        CHECK(slice.count == 1);
     }
+    // The device's one plan: the PF sees the whole array, and there is nothing past VF4.
+    CHECK(b.device.columns().of(0).count == 3);
+    CHECK_THROWS_AS(b.device.columns().of(5), std::out_of_range);
 }
 
 TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors",
