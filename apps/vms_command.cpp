@@ -67,11 +67,24 @@ int vms_command(const Arguments& args) {
     if (!config) {
         return 2;
     }
+    // Checked before anything is sized by it: a count of 0 left nothing to take the highest VF
+    // of (a crash), and "-1" reaches here as 4294967295 (a list that never ended).
+    if (guests == 0 || guests > config->sriov.total_vfs) {
+        throw std::invalid_argument(
+            "--guests " + std::to_string(guests) + ": the device has VF1..VF" +
+            std::to_string(config->sriov.total_vfs) + ", one per guest VM (1 to " +
+            std::to_string(config->sriov.total_vfs) + " guest VMs)");
+    }
     std::vector<unsigned> vf_of;
     if (!guest_vfs.empty()) {
         std::stringstream list(guest_vfs);
         std::string item;
         while (std::getline(list, item, ',')) {
+            const auto digits = item.find_first_not_of("0123456789");
+            if (item.empty() || digits != std::string::npos || item.size() > 9) {
+                throw std::invalid_argument("--guest-vfs: '" + item +
+                                            "' is not a VF number (a list such as 1,2,1)");
+            }
             vf_of.push_back(static_cast<unsigned>(std::stoul(item)));
         }
         if (vf_of.size() != guests) {

@@ -47,6 +47,20 @@ bad-config)
     expect_status 2 "$tool" model --config "$work/unknown.json" --socket "$work/s"
     grep -q 'sriov.total_vf' "$work/err" || fail "model: field not named"
     ;;
+bad-vms)
+    # Refused before anything starts, within seconds: 0 guests crashed the launcher, and "-1"
+    # (4294967295 to the option parser) made it build a list that never ended.
+    expect_status 2 timeout 30 "$tool" vms --guests 0
+    grep -q -- '--guests 0: the device has VF1..VF4' "$work/err" || fail "--guests 0 not refused"
+    expect_status 2 timeout 30 "$tool" vms --guests -1
+    grep -q -- '--guests 4294967295' "$work/err" || fail "--guests -1 not refused"
+    expect_status 2 timeout 30 "$tool" demo --vms 5
+    grep -q -- '--guests 5' "$work/err" || fail "demo --vms 5 not refused"
+    expect_status 2 timeout 30 "$tool" vms --guests 2 --guest-vfs 1,x
+    grep -q -- "--guest-vfs: 'x' is not a VF number" "$work/err" || fail "--guest-vfs x not named"
+    expect_status 2 timeout 30 "$tool" vms --guests 2 --guest-vfs 1,5
+    grep -q -- 'the device has VF1..VF4' "$work/err" || fail "--guest-vfs 5 not refused"
+    ;;
 bad-options)
     expect_status 2 "$tool" run --gemm 3x
     grep -q -- '--gemm' "$work/err" || fail "--gemm not named"
