@@ -70,8 +70,14 @@ static inline uint32_t a4s_ring_head_pos(const struct a4s_ring_control* c, uint3
     return (uint32_t)(c->head & (ring_size - 1u)) & ~(A4S_RING_ALIGN - 1u);
 }
 
+/* The word at `pos`, a multiple of A4S_RING_ALIGN: through void*, because the data area is
+ * bytes to the compiler but every slot starts on a cache line. */
+static inline uint32_t* a4s_ring_word(struct a4s_ring_control* c, uint32_t pos) {
+    return (uint32_t*)(void*)(a4s_ring_data(c) + pos);
+}
+
 static inline uint32_t a4s_ring_word_at(struct a4s_ring_control* c, uint32_t pos) {
-    return __atomic_load_n((uint32_t*)(a4s_ring_data(c) + pos), __ATOMIC_ACQUIRE);
+    return __atomic_load_n(a4s_ring_word(c, pos), __ATOMIC_ACQUIRE);
 }
 
 static inline void a4s_ring_init(struct a4s_ring_control* c) {
@@ -148,9 +154,9 @@ static inline int a4s_ring_push2(struct a4s_ring_control* c, uint32_t ring_size,
      * message's own cache line, and finds the whole message once it is there. */
     at = need > to_end ? 0u : pos;
     a4s_ring_copy_body(data + at, part1, len1, part2, len2);
-    __atomic_store_n((uint32_t*)(data + at), first, __ATOMIC_RELEASE);
+    __atomic_store_n(a4s_ring_word(c, at), first, __ATOMIC_RELEASE);
     if (need > to_end) {
-        __atomic_store_n((uint32_t*)(data + pos), A4S_RING_PAD, __ATOMIC_RELEASE);
+        __atomic_store_n(a4s_ring_word(c, pos), A4S_RING_PAD, __ATOMIC_RELEASE);
     }
     /* tail is for the producer's own count and for a consumer about to sleep
      * (a4s_ring_empty, whose sequentially consistent check pairs with a4s_ring_notify). */
@@ -174,7 +180,7 @@ static inline const uint8_t* a4s_ring_peek(struct a4s_ring_control* c, uint32_t 
         return NULL;
     }
     if (first == A4S_RING_PAD) {
-        __atomic_store_n((uint32_t*)(a4s_ring_data(c) + pos), 0u, __ATOMIC_RELAXED);
+        __atomic_store_n(a4s_ring_word(c, pos), 0u, __ATOMIC_RELAXED);
         __atomic_store_n(&c->head, c->head + (ring_size - pos), __ATOMIC_RELEASE);
         pos = 0;
         first = a4s_ring_word_at(c, 0);

@@ -318,8 +318,8 @@ static inline int a4s_ring_park(struct a4s_ring_control* c, uint32_t ring_size) 
     if (__atomic_load_n(&c->consumer_sleeping, __ATOMIC_RELAXED) != A4S_SLEEP_PARKED) {
         __atomic_store_n(&c->consumer_sleeping, A4S_SLEEP_PARKED, __ATOMIC_SEQ_CST);
     }
-    return __atomic_load_n((uint32_t*)(a4s_ring_data(c) + a4s_ring_head_pos(c, ring_size)),
-                           __ATOMIC_SEQ_CST) == 0u;
+    return __atomic_load_n(a4s_ring_word(c, a4s_ring_head_pos(c, ring_size)), __ATOMIC_SEQ_CST) ==
+           0u;
 }
 
 /* A socket sleeper (QEMU's main loop) that a KICK woke: how long the wake-up took. */
