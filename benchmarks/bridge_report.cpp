@@ -1,5 +1,7 @@
 #include "benchmarks/bridge_report.h"
 
+#include "benchmarks/host_cpu.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -19,18 +21,6 @@ constexpr double kTargetMedianNs = 2000;
 constexpr double kTargetP99Ns = 10000;
 constexpr double kTargetOverStock = 20;
 constexpr double kTargetDmaOverMemcpy = 0.5;
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            const auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(colon + 2);
-        }
-    }
-    return "unknown";
-}
 
 struct SideFigures {
     a4s_wait_stats wait{};
@@ -270,7 +260,7 @@ HostInfo describe_host(const std::string& cpus) {
     ::uname(&uts);
     HostInfo h;
     h.node = uts.nodename;
-    h.cpu = cpu_model();
+    h.cpu = aie4sim::bench::cpu_model();
     h.kernel = uts.release;
     h.kernel_version = uts.version;
     h.machine = uts.machine;

@@ -23,6 +23,7 @@
 #include "aie_tiles/host/reference.h"
 #include "aie_tiles/host/workload.h"
 #include "benchmarks/array_rig.h"
+#include "benchmarks/host_cpu.h"
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -42,17 +43,6 @@ namespace {
 
 using namespace aie4sim;
 namespace th = tiles::host;
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            return line.substr(line.find(':') + 2);
-        }
-    }
-    return "unknown";
-}
 
 // Records the shim channels' tasks: bytes and simulated duration.
 class ShimRate : public tiles::ArrayObserver {
@@ -284,7 +274,7 @@ int sc_main(int argc, char* argv[]) {
     std::printf("calibration_bench: CPU %s, %u hardware threads, load %.2f; array: %u columns x "
                 "%u cores at %.0f MHz, int8 %u / bf16 %u MACs per core-cycle, shim %u B/cycle "
                 "per channel\n",
-                cpu_model().c_str(), std::thread::hardware_concurrency(), load[0],
+                aie4sim::bench::cpu_model().c_str(), std::thread::hardware_concurrency(), load[0],
                 config.geometry.columns, config.geometry.core_rows, config.timing.clock_hz / 1e6,
                 config.timing.int8_macs_per_cycle, config.timing.bf16_macs_per_cycle,
                 config.timing.shim_dma_bytes_per_cycle);
@@ -342,7 +332,7 @@ int sc_main(int argc, char* argv[]) {
                 config.timing.shim_dma_bytes_per_cycle);
     boost::json::object report{
         {"benchmark", "calibration_bench"},
-        {"cpu", cpu_model()},
+        {"cpu", aie4sim::bench::cpu_model()},
         {"load_1min", load[0]},
         {"clock_hz", config.timing.clock_hz},
         {"cases", std::move(rows)},

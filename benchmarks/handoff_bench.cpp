@@ -17,6 +17,7 @@
 //   idle: the CPU the bridge's waiter burns in the second after its last message.
 // Prints medians, p99s, the CPU time both processes used per round trip, and ratios against
 // the spinning floor; writes a JSON report. A slow figure never fails the program.
+#include "benchmarks/host_cpu.h"
 #include "cosim/protocol/aie4sim_wait.h"
 #include "cosim/protocol/shm_region.h"
 
@@ -57,18 +58,6 @@ std::int64_t cpu_ns() {
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
-}
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            const auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(colon + 2);
-        }
-    }
-    return "unknown";
 }
 
 double load_1min() {
@@ -420,8 +409,8 @@ int main(int argc, char* argv[]) {
     ::uname(&uts);
     const long nproc = ::sysconf(_SC_NPROCESSORS_ONLN);
     const double load = load_1min();
-    std::printf("handoff_bench: %s, %ld CPUs, kernel %s; load %.2f\n", cpu_model().c_str(), nproc,
-                uts.release, load);
+    std::printf("handoff_bench: %s, %ld CPUs, kernel %s; load %.2f\n",
+                aie4sim::bench::cpu_model().c_str(), nproc, uts.release, load);
 
     // Primitives.
     std::uint32_t word = 0;
@@ -476,7 +465,7 @@ int main(int argc, char* argv[]) {
 
     json::object report;
     report["benchmark"] = "handoff_bench";
-    report["host"] = json::object{{"cpu", cpu_model()},
+    report["host"] = json::object{{"cpu", aie4sim::bench::cpu_model()},
                                   {"nproc", nproc},
                                   {"kernel", uts.release},
                                   {"load_1min_at_start", load},

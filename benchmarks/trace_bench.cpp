@@ -10,6 +10,7 @@
 // cost when tracing is off; the benchmark prints that ratio with its spread over repetitions,
 // the hook calls per run, and the cost per call. Writes trace_bench.json (--json FILE).
 
+#include "benchmarks/host_cpu.h"
 #include "common/log.h"
 #include "models/aie4_device.h"
 #include "models/host/host_driver.h"
@@ -32,17 +33,6 @@
 namespace {
 
 using namespace aie4sim;
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            return line.substr(line.find(':') + 2);
-        }
-    }
-    return "unknown";
-}
 
 // Counts the hook calls and does nothing else.
 class NullObserver : public tiles::ArrayObserver,
@@ -213,8 +203,8 @@ int sc_main(int argc, char* argv[]) {
     }
     std::printf("trace_bench: CPU %s, %u hardware threads, load %.2f; %u VFs x GEMM %u^3 int8, "
                 "medians of %d interleaved runs\n",
-                cpu_model().c_str(), std::thread::hardware_concurrency(), load, vfs, size,
-                repetitions);
+                aie4sim::bench::cpu_model().c_str(), std::thread::hardware_concurrency(), load, vfs,
+                size, repetitions);
     std::printf("  off (hooks: null-pointer tests)   %8.2f ms\n", 1e3 * m_off);
     std::sort(off.begin(), off.end());
     const double noise = (off.back() - off.front()) / m_off;
@@ -230,7 +220,7 @@ int sc_main(int argc, char* argv[]) {
     std::printf("  waveform (VCD, one run)           %8.2f ms  = %.3fx off\n", 1e3 * wave.wall_s,
                 wave.wall_s / m_off);
     boost::json::object report{{"benchmark", "trace_bench"},
-                               {"cpu", cpu_model()},
+                               {"cpu", aie4sim::bench::cpu_model()},
                                {"load_1min", load},
                                {"vfs", vfs},
                                {"gemm", size},

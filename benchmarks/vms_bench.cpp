@@ -10,6 +10,7 @@
 #include "apps/demo_workload.h"
 #include "apps/guest_launcher.h"
 #include "apps/vm_fleet.h"
+#include "benchmarks/host_cpu.h"
 #include "models/device_config.h"
 
 #include <boost/json.hpp>
@@ -31,18 +32,6 @@ namespace po = boost::program_options;
 namespace json = boost::json;
 
 namespace {
-
-std::string cpu_model() {
-    std::ifstream in("/proc/cpuinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.rfind("model name", 0) == 0) {
-            const auto colon = line.find(':');
-            return colon == std::string::npos ? line : line.substr(colon + 2);
-        }
-    }
-    return "unknown";
-}
 
 struct VfFigures {
     double gemm_wall_ms = 0;  // per run, as the XRT program measured it
@@ -214,7 +203,8 @@ int sc_main(int argc, char* argv[]) {
     const auto w = apps::build_demo_workloads(aie4sim::models::default_device_config(), vfs,
                                               apps::DemoGemm{m, k, n, false}, dir);
     std::printf("vms_bench: CPU %s, %ld CPUs online; GEMM %s int8 x %u runs per VF, %u VFs\n",
-                cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), gemm.c_str(), runs, vfs);
+                aie4sim::bench::cpu_model().c_str(), sysconf(_SC_NPROCESSORS_ONLN), gemm.c_str(),
+                runs, vfs);
     const Config one = run_one_vm(vfs, runs, samples, w, dir);
     const Config per = run_vf_per_vm(vfs, runs, samples, w, dir);
     std::printf("\n%-24s %4s %10s %16s %16s %16s %14s %9s\n", "config", "VMs", "wall (s)",
@@ -239,7 +229,7 @@ int sc_main(int argc, char* argv[]) {
                 ratio(per.mean(&VfFigures::rtt_median_us), one.mean(&VfFigures::rtt_median_us)));
     if (!json_file.empty()) {
         std::ofstream out(json_file);
-        out << json::serialize(json::object{{"cpu", cpu_model()},
+        out << json::serialize(json::object{{"cpu", aie4sim::bench::cpu_model()},
                                             {"gemm", gemm},
                                             {"runs", runs},
                                             {"vfs", vfs},
