@@ -16,7 +16,6 @@
 #include <iostream>
 #include <mutex>
 #include <sstream>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 
@@ -68,11 +67,6 @@ struct RunFolder {
             std::filesystem::remove_all(path, ec);
         }
     }
-};
-
-// Children die with the launcher, even if it is killed with SIGKILL.
-struct DieWithParent {
-    template <class Executor> void operator()(Executor&) const { prctl(PR_SET_PDEATHSIG, SIGKILL); }
 };
 
 void write_file(const fs::path& path, const std::vector<std::uint8_t>& bytes, bool append) {

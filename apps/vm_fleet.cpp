@@ -12,7 +12,6 @@
 #include <memory>
 #include <mutex>
 #include <sstream>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 
@@ -32,10 +31,6 @@ void on_signal(int sig) {
 void say(const std::string& text) {
     std::cerr << "aie4sim vms: " << text << std::endl;
 }
-
-struct DieWithParent {
-    template <class Executor> void operator()(Executor&) const { prctl(PR_SET_PDEATHSIG, SIGKILL); }
-};
 
 const char* const kExitMarker = "AIE4SIM-EXIT-STATUS: ";
 const char* const kHostReady = "AIE4SIM-HOST-READY";
