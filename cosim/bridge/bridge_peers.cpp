@@ -3,6 +3,7 @@
 // did to their VF, freeing a VF whose guest has gone, and waiting on all of them at once.
 #include "common/log.h"
 #include "cosim/bridge/bridge.h"
+#include "cosim/bridge/bridge_detail.h"
 #include "pcie/express_capability.h"
 
 #include <algorithm>
@@ -21,7 +22,7 @@ namespace aie4sim::cosim {
 
 namespace {
 
-constexpr const char* kLog = "bridge";
+using bridge_detail::kLog;
 // A new connection must say HELLO, and send GUEST_RAM after the rings, within these.
 constexpr std::chrono::seconds kHelloTimeout{30};
 constexpr std::chrono::seconds kGuestRamTimeout{5};
