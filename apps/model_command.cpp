@@ -30,7 +30,7 @@ int model_command(const Arguments& args) {
     trace::RecordingOptions recording;
     unsigned spin_min_us = 0;
     bool dma_direct = true;
-    bool spread = true;
+    std::string spread;
     bool accept_guests = false;
     po::options_description options("aie4sim model: serve one QEMU over a socket");
     options.add_options()("help", "show this help")(
@@ -50,8 +50,9 @@ int model_command(const Arguments& args) {
         "the spin budget's floor (equal to --spin-us: a fixed budget)")(
         "dma-direct", po::value(&dma_direct)->default_value(true),
         "DMA straight into guest RAM when QEMU shares it (on/off; off: 64 KiB messages)")(
-        "spread", po::value(&spread)->default_value(true),
-        "move off QEMU's CPU when both end up on one and another CPU is allowed (on/off)")(
+        "spread", po::value(&spread)->default_value("apart"),
+        "when the model finds QEMU's vCPU on its own CPU: apart (move off and stay off while "
+        "its own CPU is free; on), move (move off once), off")(
         "guests", po::value(&accept_guests)->default_value(false),
         "keep listening after the host QEMU: guest VMs' QEMUs attach to one VF each (on/off; "
         "aie4sim vms)");
@@ -88,7 +89,11 @@ int model_command(const Arguments& args) {
     bridge_options.spin.cap = std::chrono::microseconds(spin_us);
     bridge_options.spin.floor = std::chrono::microseconds(spin_min_us);
     bridge_options.dma_direct = dma_direct;
-    bridge_options.spread = spread;
+    const auto spread_mode = cosim::parse_spread_mode(spread);
+    if (!spread_mode) {
+        throw std::invalid_argument("--spread must be apart, move or off (got '" + spread + "')");
+    }
+    bridge_options.spread = *spread_mode;
     bridge_options.accept_guests = accept_guests;
 
     models::Aie4Device device("aie4", config);

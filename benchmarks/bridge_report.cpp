@@ -159,13 +159,14 @@ const DmaPhase kDmaPhases[] = {{"dma-4k", "buffer in 4 KiB pages (one IOMMU page
 void print_side(const char* phase, const char* side, const SideFigures& f) {
     const a4s_wait_stats& w = f.wait;
     std::printf(
-        "  %-17s %-6s %7llu %7llu %8llu %8llu %6llu %7llu %9.1f %8llu %6llu %6llu %8.1f\n", phase,
-        side, static_cast<unsigned long long>(w.waits), static_cast<unsigned long long>(w.ready),
-        static_cast<unsigned long long>(w.spin_hits),
+        "  %-17s %-6s %7llu %7llu %8llu %8llu %6llu %7llu %9.1f %8llu %6llu %6llu %5llu %8.1f\n",
+        phase, side, static_cast<unsigned long long>(w.waits),
+        static_cast<unsigned long long>(w.ready), static_cast<unsigned long long>(w.spin_hits),
         static_cast<unsigned long long>(w.spin_misses),
         static_cast<unsigned long long>(w.spin_skips), static_cast<unsigned long long>(w.sleeps),
         avg_us(w.wake_ns, w.sleeps), static_cast<unsigned long long>(w.wakes_sent),
         static_cast<unsigned long long>(w.kicks_sent), static_cast<unsigned long long>(w.moves),
+        static_cast<unsigned long long>(w.spread_releases),
         static_cast<double>(w.spin_budget_ns) / 1000.0);
 }
 
@@ -211,6 +212,7 @@ json::value side_json(const std::optional<SideFigures>& f) {
                         {"wake_ewma_ns", w.wake_ewma_ns},
                         {"spin_budget_ns", w.spin_budget_ns},
                         {"moves", w.moves},
+                        {"spread_releases", w.spread_releases},
                         {"dma", json::object{{"requests", d.requests},
                                              {"direct_bytes", d.direct_bytes},
                                              {"message_bytes", d.message_bytes},
@@ -363,11 +365,12 @@ void print_pass(const PassResult& pass, const Settings& s, const MemcpyFigure& m
                 "  ready: the message was there at once; spin hit: it came while spinning;\n"
                 "  miss: the spin budget ran out; skip: no spin, the peer was on this CPU;\n"
                 "  sleep: a futex sleep; woke / kicks: futex wake-ups / socket KICKs sent;\n"
-                "  moved: moved itself off the peer's CPU; budget: spin budget at the end, us)\n",
+                "  moved: moved itself off the peer's CPU; freed: stopped keeping off it, its own\n"
+                "  CPU was busy; budget: spin budget at the end, us)\n",
                 pass.load.c_str());
-    std::printf("  %-17s %-6s %7s %7s %8s %8s %6s %7s %9s %8s %6s %6s %8s\n", "phase", "side",
+    std::printf("  %-17s %-6s %7s %7s %8s %8s %6s %7s %9s %8s %6s %6s %5s %8s\n", "phase", "side",
                 "waits", "ready", "spin hit", "miss", "skip", "sleeps", "wake(us)", "woke", "kicks",
-                "moved", "budget");
+                "moved", "freed", "budget");
     for (const char* key : kPathPhases) {
         const PhaseFigures f = phase_figures(a, key);
         if (!f.model) {

@@ -49,8 +49,8 @@ struct BridgeOptions {
     // Bounds of the time the model spins for QEMU's next message before it sleeps; within
     // them the budget follows the wake-up cost measured on this host (aie4sim_wait.h).
     Link::SpinLimits spin;
-    // Move off QEMU's CPU when the two end up sharing one (Link::set_spread).
-    bool spread = true;
+    // What the model does when it finds QEMU's vCPU on its own CPU (cosim/protocol/cpu_spread.h).
+    SpreadMode spread = SpreadMode::apart;
     // DMA straight into guest RAM when QEMU shares it (protocol 1.1): QEMU translates
     // (DMA_MAP), the model copies. Off: every DMA goes by DMA_READ/DMA_WRITE messages.
     bool dma_direct = true;

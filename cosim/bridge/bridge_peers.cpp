@@ -494,7 +494,11 @@ void Bridge::wait_for_any(std::chrono::nanoseconds timeout, bool idle) {
         }
         return;
     }
-    // Several connections: spin over all of them briefly, then sleep on all their ring futexes
+    // Several connections: no peer's CPU is to be kept off any longer (cpu_spread.h).
+    for (auto& p : peers_) {
+        p->link->end_spread();
+    }
+    // Spin over all of them briefly, then sleep on all their ring futexes
     // at once (futex_waitv), or, where that cannot be (a TCP peer, an old kernel), in one
     // poll() on their sockets (and the listener), each peer asked to KICK its socket.
     if (!idle) {

@@ -66,8 +66,9 @@ struct a4s_wait_stats {
     uint64_t wake_ns;      /* summed latency of the futex wake-ups this side woke from */
     uint64_t wake_ewma_ns; /* the running estimate the spin budget follows */
     uint64_t spin_budget_ns;
-    uint64_t moves; /* times this side moved itself off the peer's CPU */
-    uint64_t reserved[4];
+    uint64_t moves;           /* times this side moved itself off the peer's CPU */
+    uint64_t spread_releases; /* times it stopped keeping apart: its own CPU was busy */
+    uint64_t reserved[3];
 };
 
 /* DMA statistics: the model counts the device's DMA, QEMU what it served of it. */
@@ -330,29 +331,6 @@ static inline void a4s_note_kick_wake(struct a4s_ring_control* c, struct a4s_pre
         a4s_stat_add(&self->stats.kick_wakes, 1);
         a4s_stat_add(&self->stats.kick_wake_ns, (uint64_t)(now - stamp));
     }
-}
-
-/*
- * Moves the calling thread off `cpu` to another CPU it may run on, then gives it back its
- * whole set so that the scheduler stays free to balance it later. Once two threads that hand
- * messages to each other share a CPU, the scheduler keeps them together (each sleeps while the
- * other runs: nothing looks unbalanced), and every hand-off costs two context switches; this
- * breaks that up when another CPU is allowed. Returns 1 if it moved.
- */
-static inline int a4s_move_off_cpu(uint32_t cpu) {
-    cpu_set_t allowed, others;
-
-    if (cpu == A4S_CPU_UNKNOWN || sched_getaffinity(0, sizeof(allowed), &allowed) != 0 ||
-        cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed) || CPU_COUNT(&allowed) < 2) {
-        return 0;
-    }
-    others = allowed;
-    CPU_CLR(cpu, &others);
-    if (sched_setaffinity(0, sizeof(others), &others) != 0) {
-        return 0;
-    }
-    sched_setaffinity(0, sizeof(allowed), &allowed);
-    return 1;
 }
 
 /* Wakes a futex sleeper whatever the ring holds: before a GOODBYE, so it looks at its socket. */

@@ -19,7 +19,6 @@ constexpr std::chrono::milliseconds kFutexSlice{50};
 constexpr std::size_t kMaxDescriptors = A4S_MAX_RAM_BLOCKS;
 // Moving off the peer's CPU costs a migration: not more often than this, so that a scheduler
 // that keeps pulling the two together (a busy host) is not fought at every message.
-constexpr std::chrono::milliseconds kMoveInterval{10};
 // With shared memory, the socket carries only wake-ups and goodbyes.
 constexpr std::chrono::milliseconds kSocketLookInterval{1};
 
@@ -412,17 +411,16 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expec
         return m;
     }
     if (region_ && !closed_ && expect != Expect::nothing_soon) {
-        int got = a4s_wait_spin(&waiter_);
-        if (got == 0 && waiter_.skipped != 0 && spread_) {
-            const auto now = Clock::now();
-            if (now >= next_move_) {
-                next_move_ = now + kMoveInterval;
-                if (a4s_move_off_cpu(self_->cpu) != 0) {
-                    a4s_stat_add(&self_->stats.moves, 1);
-                    got = a4s_wait_spin(&waiter_);
-                }
-            }
+        if (spread_.apart()) {
+            spread_.check(Clock::now());
         }
+        int got = a4s_wait_spin(&waiter_);
+        if (got == 0 && waiter_.skipped != 0 && spread_.mode() != SpreadMode::off &&
+            spread_.on_shared_cpu(self_->cpu, Clock::now())) {
+            got = a4s_wait_spin(&waiter_);
+        }
+        a4s_stat_set(&self_->stats.moves, spread_.moves());
+        a4s_stat_set(&self_->stats.spread_releases, spread_.releases());
         if (got != 0) {
             if (auto m = take()) {
                 return m;

@@ -4,6 +4,7 @@
 // (KICK), the hand-over itself and GOODBYE. A peer that disappears, or sends anything that
 // breaks the protocol, closes the link with a reason; nothing it sends can crash this side.
 
+#include "cosim/protocol/cpu_spread.h"
 #include "cosim/protocol/frame_reader.h"
 #include "cosim/protocol/message.h"
 #include "cosim/protocol/shm_region.h"
@@ -81,10 +82,12 @@ public:
         std::chrono::nanoseconds cap{std::chrono::microseconds(200)};
     };
     void set_spin_limits(SpinLimits limits);
-    // When this side finds the peer on its own CPU, it moves itself to another allowed CPU (at
-    // most once per kMoveInterval; aie4sim_wait.h, a4s_move_off_cpu). The model does; QEMU's
-    // threads are QEMU's business.
-    void set_spread(bool spread) { spread_ = spread; }
+    // What this side does when it finds the peer on its own CPU (cpu_spread.h). The model keeps
+    // apart; QEMU's threads are QEMU's business.
+    void set_spread(SpreadMode mode) { spread_.set_mode(mode); }
+    // Stops keeping apart from this peer (the thread waits on several peers now).
+    void end_spread() { spread_.set_mode(spread_.mode()); }
+    [[nodiscard]] const CpuSpread& spread() const { return spread_; }
     // This side's wait statistics (in the shared region, where the peer and bridge_bench see
     // them too); all zero without shared memory.
     [[nodiscard]] const a4s_wait_stats& wait_stats() const { return self_->stats; }
@@ -141,8 +144,7 @@ private:
     const a4s_presence* peer_ = &local_peer_;
     a4s_waiter waiter_{};
     std::chrono::steady_clock::time_point next_socket_look_{};
-    bool spread_ = false;
-    std::chrono::steady_clock::time_point next_move_{};
+    CpuSpread spread_;
 };
 
 } // namespace aie4sim::cosim

@@ -1,0 +1,87 @@
+#pragma once
+// Keeps the model's serving thread off the CPU its peer (QEMU's vCPU thread) runs on.
+//
+// Two threads that hand messages back and forth end up on one CPU once a futex wake-up has put
+// them there (the kernel places a woken thread near its waker), and the scheduler never
+// separates them again: each sleeps while the other runs, so nothing looks unbalanced, and every
+// hand-off costs two context switches instead of one cache-line transfer
+// (docs/bridge-performance.md). Moving away once does not last: the next wake-up undoes it.
+//
+//   move   moves off the peer's CPU and gives the thread its whole CPU set back at once (the
+//          scheduler stays free; measured: the next wake-up usually brings it back);
+//   apart  moves off and stays off: the peer's CPU is left out of the thread's affinity until
+//          the thread is seen waiting for its own CPU (another process keeps that CPU busy:
+//          its run delay, /proc/thread-self/schedstat, grows), when it lets go and waits a
+//          while before keeping apart again. A thread kept apart is never stuck behind a busy
+//          CPU for longer than one check interval.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <sched.h>
+#include <string>
+
+namespace aie4sim::cosim {
+
+enum class SpreadMode { off, move, apart };
+
+[[nodiscard]] std::optional<SpreadMode> parse_spread_mode(const std::string& text);
+[[nodiscard]] const char* spread_mode_name(SpreadMode mode);
+
+struct SpreadPolicy {
+    // How often a thread kept apart looks at its run delay, and the share of that time it
+    // may have waited for its CPU before it lets go.
+    std::chrono::milliseconds check_interval{10};
+    double contention_limit = 0.2;
+    // How long it then stays free before keeping apart again.
+    std::chrono::milliseconds back_off{1000};
+    // At most one move per this interval (a peer that keeps following would make every
+    // wait a system call otherwise).
+    std::chrono::milliseconds move_interval{1};
+};
+
+class CpuSpread {
+public:
+    using Clock = std::chrono::steady_clock;
+
+    explicit CpuSpread(SpreadMode mode = SpreadMode::off, SpreadPolicy policy = {});
+    // Gives the thread its whole CPU set back: nothing outlives the link that kept it apart.
+    ~CpuSpread();
+    CpuSpread(const CpuSpread&) = delete;
+    CpuSpread& operator=(const CpuSpread&) = delete;
+
+    void set_mode(SpreadMode mode);
+
+    // The peer was found on `cpu`, this thread's own. Returns true if the thread moved off it.
+    bool on_shared_cpu(std::uint32_t cpu, Clock::time_point now);
+    // Called on every wait: while apart, lets go when the thread waits for its own CPU.
+    void check(Clock::time_point now);
+
+    [[nodiscard]] SpreadMode mode() const { return mode_; }
+    [[nodiscard]] bool apart() const { return excluded_cpu_.has_value(); }
+    [[nodiscard]] std::uint64_t moves() const { return moves_; }
+    [[nodiscard]] std::uint64_t releases() const { return releases_; }
+
+    // This thread's time spent runnable but waiting for a CPU (ns), or nullopt where the
+    // kernel does not say (no schedstat).
+    [[nodiscard]] static std::optional<std::uint64_t> run_delay_ns();
+
+private:
+    bool exclude(std::uint32_t cpu);
+    void release();
+
+    SpreadMode mode_;
+    SpreadPolicy policy_;
+    cpu_set_t allowed_{}; // the thread's own set, before any exclusion
+    bool have_allowed_ = false;
+    std::optional<std::uint32_t> excluded_cpu_;
+    Clock::time_point next_move_{};
+    Clock::time_point next_check_{};
+    Clock::time_point free_until_{}; // after a release: no keeping apart before this
+    std::uint64_t delay_at_check_ = 0;
+    Clock::time_point last_check_{};
+    std::uint64_t moves_ = 0;
+    std::uint64_t releases_ = 0;
+};
+
+} // namespace aie4sim::cosim

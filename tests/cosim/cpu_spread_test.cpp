@@ -1,0 +1,154 @@
+// Keeping the model's thread off its peer's CPU (cosim/protocol/cpu_spread.h): the modes, the
+// affinity each leaves behind, letting go when the thread's own CPU is busy, the back-off, and
+// that nothing outlives the object.
+#include "cosim/protocol/cpu_spread.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <sched.h>
+
+using namespace aie4sim::cosim;
+
+namespace {
+
+cpu_set_t current_affinity() {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    REQUIRE(sched_getaffinity(0, sizeof set, &set) == 0);
+    return set;
+}
+
+// Some CPU this thread may run on.
+std::uint32_t an_allowed_cpu(const cpu_set_t& set) {
+    for (std::uint32_t cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (CPU_ISSET(cpu, &set)) {
+            return cpu;
+        }
+    }
+    FAIL("no CPU allowed");
+    return 0;
+}
+
+} // namespace
+
+TEST_CASE("spread modes are read from their names, the old on/off included") {
+    CHECK(parse_spread_mode("apart") == SpreadMode::apart);
+    CHECK(parse_spread_mode("on") == SpreadMode::apart);
+    CHECK(parse_spread_mode("move") == SpreadMode::move);
+    CHECK(parse_spread_mode("off") == SpreadMode::off);
+    CHECK(parse_spread_mode("false") == SpreadMode::off);
+    CHECK_FALSE(parse_spread_mode("sideways"));
+    CHECK(std::string(spread_mode_name(SpreadMode::apart)) == "apart");
+}
+
+TEST_CASE("kept apart, the thread stays off the peer's CPU until the object ends") {
+    const cpu_set_t before = current_affinity();
+    const std::uint32_t peer_cpu = an_allowed_cpu(before);
+    const auto now = CpuSpread::Clock::now();
+    {
+        CpuSpread spread(SpreadMode::apart);
+        const bool moved = spread.on_shared_cpu(peer_cpu, now);
+        if (CPU_COUNT(&before) < 2) {
+            // Nowhere to go: it must not try.
+            CHECK_FALSE(moved);
+            CHECK_FALSE(spread.apart());
+            return;
+        }
+        REQUIRE(moved);
+        CHECK(spread.apart());
+        CHECK(spread.moves() == 1);
+        const cpu_set_t during = current_affinity();
+        CHECK_FALSE(CPU_ISSET(peer_cpu, &during));
+        CHECK(CPU_COUNT(&during) == CPU_COUNT(&before) - 1);
+        CHECK(sched_getcpu() != static_cast<int>(peer_cpu));
+        // Checks with no time passed change nothing.
+        spread.check(now);
+        CHECK(spread.apart());
+    }
+    const cpu_set_t after = current_affinity();
+    CHECK(CPU_EQUAL(&after, &before));
+}
+
+TEST_CASE("moving once gives the thread its whole set back at once") {
+    const cpu_set_t before = current_affinity();
+    CpuSpread spread(SpreadMode::move);
+    const bool moved = spread.on_shared_cpu(an_allowed_cpu(before), CpuSpread::Clock::now());
+    CHECK(moved == (CPU_COUNT(&before) >= 2));
+    CHECK_FALSE(spread.apart());
+    const cpu_set_t after = current_affinity();
+    CHECK(CPU_EQUAL(&after, &before));
+}
+
+TEST_CASE("off never touches the affinity") {
+    const cpu_set_t before = current_affinity();
+    CpuSpread spread(SpreadMode::off);
+    CHECK_FALSE(spread.on_shared_cpu(an_allowed_cpu(before), CpuSpread::Clock::now()));
+    CHECK(spread.moves() == 0);
+    const cpu_set_t after = current_affinity();
+    CHECK(CPU_EQUAL(&after, &before));
+}
+
+TEST_CASE("moves are rate-limited: a peer that follows cannot make every wait a system call") {
+    const cpu_set_t before = current_affinity();
+    if (CPU_COUNT(&before) < 2) {
+        SUCCEED("one CPU allowed: nothing moves (tested above)");
+        return;
+    }
+    SpreadPolicy policy;
+    policy.move_interval = std::chrono::milliseconds(5);
+    CpuSpread spread(SpreadMode::move, policy);
+    const auto t0 = CpuSpread::Clock::now();
+    const std::uint32_t cpu = an_allowed_cpu(before);
+    CHECK(spread.on_shared_cpu(cpu, t0));
+    CHECK_FALSE(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(1)));
+    CHECK(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(5)));
+    CHECK(spread.moves() == 2);
+}
+
+TEST_CASE("a thread that waits for its own CPU lets go, and backs off before keeping apart") {
+    const cpu_set_t before = current_affinity();
+    if (CPU_COUNT(&before) < 2 || !CpuSpread::run_delay_ns()) {
+        SUCCEED("one CPU allowed or no schedstat: nothing to let go of");
+        return;
+    }
+    // A limit below zero: any run delay at all, even none, counts as waiting for the CPU. (How
+    // much waiting is too much is policy; what is tested is what happens then.)
+    SpreadPolicy policy;
+    policy.check_interval = std::chrono::milliseconds(10);
+    policy.contention_limit = -1.0;
+    policy.back_off = std::chrono::milliseconds(1000);
+    CpuSpread spread(SpreadMode::apart, policy);
+    const std::uint32_t cpu = an_allowed_cpu(before);
+    const auto t0 = CpuSpread::Clock::now();
+    REQUIRE(spread.on_shared_cpu(cpu, t0));
+    spread.check(t0 + std::chrono::milliseconds(5)); // before the interval: nothing
+    CHECK(spread.apart());
+    spread.check(t0 + std::chrono::milliseconds(10));
+    CHECK_FALSE(spread.apart());
+    CHECK(spread.releases() == 1);
+    const cpu_set_t freed = current_affinity();
+    CHECK(CPU_EQUAL(&freed, &before));
+    // Backing off: no keeping apart within the back-off, again after it.
+    CHECK_FALSE(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(500)));
+    CHECK(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(1010)));
+    CHECK(spread.apart());
+}
+
+TEST_CASE("a thread whose CPU stays free stays apart") {
+    const cpu_set_t before = current_affinity();
+    if (CPU_COUNT(&before) < 2 || !CpuSpread::run_delay_ns()) {
+        SUCCEED("one CPU allowed or no schedstat");
+        return;
+    }
+    // A limit above one: a thread cannot wait for a CPU longer than the time that passed.
+    SpreadPolicy policy;
+    policy.contention_limit = 1.01;
+    CpuSpread spread(SpreadMode::apart, policy);
+    const auto t0 = CpuSpread::Clock::now();
+    REQUIRE(spread.on_shared_cpu(an_allowed_cpu(before), t0));
+    for (int i = 1; i <= 5; ++i) {
+        spread.check(t0 + i * std::chrono::milliseconds(10));
+    }
+    CHECK(spread.apart());
+    CHECK(spread.releases() == 0);
+}
