@@ -83,9 +83,11 @@ struct a4s_dma_stats {
 };
 
 struct a4s_presence {
-    uint32_t cpu;   /* CPU this side ran on when it last began to wait, or A4S_CPU_UNKNOWN */
-    uint32_t flags; /* A4S_PRESENCE_* */
-    uint8_t pad[56];
+    uint32_t cpu;    /* CPU this side ran on when it last began to wait, or A4S_CPU_UNKNOWN */
+    uint32_t flags;  /* A4S_PRESENCE_* */
+    uint32_t thread; /* the thread (Linux TID) that waited then, or 0: the model keeps it and
+                        itself on different CPUs (cpu_spread.h) */
+    uint8_t pad[52];
     struct a4s_wait_stats stats;
     struct a4s_dma_stats dma;
 };
@@ -98,6 +100,23 @@ struct a4s_presence {
 static inline void a4s_publish_cpu(struct a4s_presence* self, uint32_t cpu) {
     if (__atomic_load_n(&self->cpu, __ATOMIC_RELAXED) != cpu) {
         __atomic_store_n(&self->cpu, cpu, __ATOMIC_RELAXED);
+    }
+}
+
+/* The calling thread's TID, looked up once per thread (a system call). */
+static inline uint32_t a4s_current_thread(void) {
+    static __thread uint32_t tid;
+    if (tid == 0) {
+        tid = (uint32_t)syscall(SYS_gettid);
+    }
+    return tid;
+}
+
+/* Publishes the waiting thread, written only when it changed (as the CPU). */
+static inline void a4s_publish_thread(struct a4s_presence* self) {
+    const uint32_t tid = a4s_current_thread();
+    if (__atomic_load_n(&self->thread, __ATOMIC_RELAXED) != tid) {
+        __atomic_store_n(&self->thread, tid, __ATOMIC_RELAXED);
     }
 }
 
@@ -195,6 +214,7 @@ static inline int a4s_wait_spin(struct a4s_waiter* w) {
 
     w->skipped = 0;
     a4s_publish_cpu(w->self, cpu);
+    a4s_publish_thread(w->self);
     if (a4s_waiter_has_message(w)) {
         a4s_stat_add(&st->waits, 1);
         a4s_stat_add(&st->ready, 1);

@@ -1,6 +1,6 @@
 #include "cosim/protocol/cpu_spread.h"
 
-#include <cstdio>
+#include <algorithm>
 #include <fstream>
 
 namespace aie4sim::cosim {
@@ -45,14 +45,56 @@ void CpuSpread::set_mode(SpreadMode mode) {
     mode_ = mode;
 }
 
-std::optional<std::uint64_t> CpuSpread::run_delay_ns() {
-    std::ifstream in("/proc/thread-self/schedstat");
+namespace {
+
+std::optional<std::uint64_t> read_run_delay(const std::string& path) {
+    std::ifstream in(path);
     std::uint64_t running = 0;
     std::uint64_t waiting = 0;
     if (!(in >> running >> waiting)) {
         return std::nullopt;
     }
     return waiting;
+}
+
+std::string task_path(const PeerThread& peer) {
+    return "/proc/" + std::to_string(peer.process) + "/task/" + std::to_string(peer.thread);
+}
+
+} // namespace
+
+std::optional<std::uint64_t> CpuSpread::run_delay_ns() {
+    return read_run_delay("/proc/thread-self/schedstat");
+}
+
+std::optional<std::uint64_t> CpuSpread::run_delay_ns(const PeerThread& peer) {
+    if (peer.process <= 0 || peer.thread <= 0) {
+        return std::nullopt;
+    }
+    return read_run_delay(task_path(peer) + "/schedstat");
+}
+
+// Only a thread of the peer's own process is touched: a thread number from another PID
+// namespace, or a stale one, must never move an unrelated thread.
+void CpuSpread::keep_peer_off_own_cpu(const PeerThread& peer) {
+    const int own = sched_getcpu();
+    if (own < 0 || !run_delay_ns(peer)) {
+        return;
+    }
+    cpu_set_t allowed;
+    if (sched_getaffinity(peer.thread, sizeof allowed, &allowed) != 0 ||
+        !CPU_ISSET(own, &allowed) || CPU_COUNT(&allowed) < 2) {
+        return;
+    }
+    cpu_set_t others = allowed;
+    CPU_CLR(own, &others);
+    if (sched_setaffinity(peer.thread, sizeof others, &others) != 0) {
+        return; // not ours to move (another user): only this thread keeps apart
+    }
+    peer_ = peer;
+    peer_allowed_ = allowed;
+    peer_kept_ = true;
+    peer_delay_at_check_ = run_delay_ns(peer).value_or(0);
 }
 
 bool CpuSpread::exclude(std::uint32_t cpu) {
@@ -74,14 +116,21 @@ void CpuSpread::release() {
     if (have_allowed_) {
         sched_setaffinity(0, sizeof allowed_, &allowed_);
     }
+    if (peer_kept_ && run_delay_ns(peer_)) {
+        sched_setaffinity(peer_.thread, sizeof peer_allowed_, &peer_allowed_);
+    }
+    peer_kept_ = false;
     excluded_cpu_.reset();
 }
 
-bool CpuSpread::on_shared_cpu(std::uint32_t cpu, Clock::time_point now) {
+bool CpuSpread::on_shared_cpu(std::uint32_t cpu, Clock::time_point now, PeerThread peer) {
     if (mode_ == SpreadMode::off || now < next_move_ || now < free_until_) {
         return false;
     }
     next_move_ = now + policy_.move_interval;
+    if (apart()) {
+        release(); // the peer came back all the same: start again from both threads' own sets
+    }
     if (!exclude(cpu)) {
         return false;
     }
@@ -91,6 +140,7 @@ bool CpuSpread::on_shared_cpu(std::uint32_t cpu, Clock::time_point now) {
         return true;
     }
     excluded_cpu_ = cpu;
+    keep_peer_off_own_cpu(peer);
     last_check_ = now;
     next_check_ = now + policy_.check_interval;
     delay_at_check_ = run_delay_ns().value_or(0);
@@ -105,11 +155,19 @@ void CpuSpread::check(Clock::time_point now) {
     if (!delay) {
         return; // no schedstat: keep apart (nothing says it hurts)
     }
-    const double waited =
-        *delay > delay_at_check_ ? static_cast<double>(*delay - delay_at_check_) : 0.0;
+    const auto waited_since = [](std::uint64_t now_delay, std::uint64_t then) {
+        return now_delay > then ? static_cast<double>(now_delay - then) : 0.0;
+    };
+    double waited = waited_since(*delay, delay_at_check_);
+    delay_at_check_ = *delay;
+    if (peer_kept_) {
+        if (const auto peer_delay = run_delay_ns(peer_)) {
+            waited = std::max(waited, waited_since(*peer_delay, peer_delay_at_check_));
+            peer_delay_at_check_ = *peer_delay;
+        }
+    }
     const double elapsed = static_cast<double>(
         std::chrono::duration_cast<std::chrono::nanoseconds>(now - last_check_).count());
-    delay_at_check_ = *delay;
     last_check_ = now;
     next_check_ = now + policy_.check_interval;
     if (elapsed > 0 && waited > policy_.contention_limit * elapsed) {

@@ -50,6 +50,15 @@ void Link::attach_presence() {
     __atomic_fetch_or(&self_->flags, A4S_PRESENCE_FUTEX, __ATOMIC_SEQ_CST);
     waiter_.self = self_;
     waiter_.peer = peer_;
+    // Rings mean one machine; over a UNIX socket the kernel names the peer's process, whose
+    // waiting thread the model may keep off its own CPU (cpu_spread.h).
+    if (is_unix()) {
+        ucred cred{};
+        socklen_t len = sizeof cred;
+        if (::getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+            peer_process_ = cred.pid;
+        }
+    }
 }
 
 bool Link::peer_wakes_futex() const {
@@ -416,7 +425,10 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expec
         }
         int got = a4s_wait_spin(&waiter_);
         if (got == 0 && waiter_.skipped != 0 && spread_.mode() != SpreadMode::off &&
-            spread_.on_shared_cpu(self_->cpu, Clock::now())) {
+            spread_.on_shared_cpu(
+                self_->cpu, Clock::now(),
+                PeerThread{peer_process_, static_cast<pid_t>(__atomic_load_n(&peer_->thread,
+                                                                             __ATOMIC_RELAXED))})) {
             got = a4s_wait_spin(&waiter_);
         }
         a4s_stat_set(&self_->stats.moves, spread_.moves());

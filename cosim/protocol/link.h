@@ -145,6 +145,7 @@ private:
     a4s_waiter waiter_{};
     std::chrono::steady_clock::time_point next_socket_look_{};
     CpuSpread spread_;
+    pid_t peer_process_ = 0; // the peer's process, where the kernel says (UNIX sockets)
 };
 
 } // namespace aie4sim::cosim

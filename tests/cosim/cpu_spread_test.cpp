@@ -3,9 +3,13 @@
 // that nothing outlives the object.
 #include "cosim/protocol/cpu_spread.h"
 
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <sched.h>
+#include <sys/syscall.h>
+#include <thread>
+#include <unistd.h>
 
 using namespace aie4sim::cosim;
 
@@ -151,4 +155,78 @@ TEST_CASE("a thread whose CPU stays free stays apart") {
     }
     CHECK(spread.apart());
     CHECK(spread.releases() == 0);
+}
+
+namespace {
+
+// A thread of this process standing in for QEMU's vCPU thread: it says its TID, then waits to
+// be told to end.
+struct PeerStandIn {
+    std::atomic<pid_t> tid{0};
+    std::atomic<bool> done{false};
+    std::thread thread{[this] {
+        tid = static_cast<pid_t>(::syscall(SYS_gettid));
+        while (!done) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    }};
+    PeerStandIn() {
+        while (tid == 0) {
+            std::this_thread::yield();
+        }
+    }
+    ~PeerStandIn() {
+        done = true;
+        thread.join();
+    }
+    PeerStandIn(const PeerStandIn&) = delete;
+    PeerStandIn& operator=(const PeerStandIn&) = delete;
+    [[nodiscard]] cpu_set_t affinity() const {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        REQUIRE(sched_getaffinity(tid, sizeof set, &set) == 0);
+        return set;
+    }
+};
+
+} // namespace
+
+TEST_CASE("kept apart, the peer's thread is kept off the CPU this thread moved to") {
+    const cpu_set_t before = current_affinity();
+    if (CPU_COUNT(&before) < 2) {
+        SUCCEED("one CPU allowed: nothing moves");
+        return;
+    }
+    PeerStandIn peer;
+    const cpu_set_t peer_before = peer.affinity();
+    {
+        CpuSpread spread(SpreadMode::apart);
+        REQUIRE(spread.on_shared_cpu(an_allowed_cpu(before), CpuSpread::Clock::now(),
+                                     PeerThread{::getpid(), peer.tid}));
+        CHECK(spread.peer_kept());
+        const cpu_set_t peer_during = peer.affinity();
+        CHECK_FALSE(CPU_ISSET(sched_getcpu(), &peer_during));
+        CHECK(CPU_COUNT(&peer_during) == CPU_COUNT(&peer_before) - 1);
+    }
+    const cpu_set_t peer_after = peer.affinity();
+    CHECK(CPU_EQUAL(&peer_after, &peer_before));
+}
+
+TEST_CASE("a thread that is not in the peer's process is never touched") {
+    const cpu_set_t before = current_affinity();
+    if (CPU_COUNT(&before) < 2) {
+        SUCCEED("one CPU allowed: nothing moves");
+        return;
+    }
+    PeerStandIn other;
+    const cpu_set_t other_before = other.affinity();
+    // The right thread number with the wrong process (a PID namespace, a stale number): only
+    // this thread moves.
+    CpuSpread spread(SpreadMode::apart);
+    REQUIRE(spread.on_shared_cpu(an_allowed_cpu(before), CpuSpread::Clock::now(),
+                                 PeerThread{::getppid(), other.tid}));
+    CHECK(spread.apart());
+    CHECK_FALSE(spread.peer_kept());
+    const cpu_set_t other_during = other.affinity();
+    CHECK(CPU_EQUAL(&other_during, &other_before));
 }
