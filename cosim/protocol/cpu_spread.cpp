@@ -30,7 +30,8 @@ const char* spread_mode_name(SpreadMode mode) {
     return "?";
 }
 
-CpuSpread::CpuSpread(SpreadMode mode, SpreadPolicy policy) : mode_(mode), policy_(policy) {}
+CpuSpread::CpuSpread(SpreadMode mode, SpreadPolicy policy)
+    : mode_(mode), policy_(policy), next_back_off_(policy.back_off) {}
 
 CpuSpread::~CpuSpread() {
     if (apart()) {
@@ -140,6 +141,7 @@ bool CpuSpread::on_shared_cpu(std::uint32_t cpu, Clock::time_point now, PeerThre
         return true;
     }
     excluded_cpu_ = cpu;
+    apart_since_ = now;
     keep_peer_off_own_cpu(peer);
     last_check_ = now;
     next_check_ = now + policy_.check_interval;
@@ -173,7 +175,11 @@ void CpuSpread::check(Clock::time_point now) {
     if (elapsed > 0 && waited > policy_.contention_limit * elapsed) {
         release();
         ++releases_;
-        free_until_ = now + policy_.back_off;
+        if (now - apart_since_ >= policy_.settled) {
+            next_back_off_ = policy_.back_off; // it had settled: this is a new burst
+        }
+        free_until_ = now + next_back_off_;
+        next_back_off_ = std::min(next_back_off_ * 2, policy_.back_off_cap);
     }
 }
 

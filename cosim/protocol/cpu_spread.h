@@ -46,8 +46,12 @@ struct SpreadPolicy {
     // may have waited for its CPU before it lets go.
     std::chrono::milliseconds check_interval{10};
     double contention_limit = 0.5;
-    // How long it then stays free before keeping apart again.
-    std::chrono::milliseconds back_off{1000};
+    // How long it then stays free before keeping apart again: the first time, doubled for every
+    // release that follows within `settled` of keeping apart, up to the cap. A busy CPU that
+    // stays busy costs one check interval per back-off; a short burst, one short back-off.
+    std::chrono::milliseconds back_off{100};
+    std::chrono::milliseconds back_off_cap{3200};
+    std::chrono::milliseconds settled{2000};
     // At most one move per this interval (a peer that keeps following would make every
     // wait a system call otherwise).
     std::chrono::milliseconds move_interval{1};
@@ -95,6 +99,8 @@ private:
     Clock::time_point next_move_{};
     Clock::time_point next_check_{};
     Clock::time_point free_until_{}; // after a release: no keeping apart before this
+    std::chrono::milliseconds next_back_off_{};
+    Clock::time_point apart_since_{};
     std::uint64_t delay_at_check_ = 0;
     PeerThread peer_{};
     cpu_set_t peer_allowed_{}; // the peer thread's set before we left our CPU out of it

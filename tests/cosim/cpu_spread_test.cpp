@@ -134,8 +134,15 @@ TEST_CASE("a thread that waits for its own CPU lets go, and backs off before kee
     CHECK(CPU_EQUAL(&freed, &before));
     // Backing off: no keeping apart within the back-off, again after it.
     CHECK_FALSE(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(500)));
-    CHECK(spread.on_shared_cpu(cpu, t0 + std::chrono::milliseconds(1010)));
+    const auto t1 = t0 + std::chrono::milliseconds(1010);
+    CHECK(spread.on_shared_cpu(cpu, t1));
     CHECK(spread.apart());
+    // Let go again soon after: the back-off doubles.
+    spread.check(t1 + std::chrono::milliseconds(10));
+    CHECK(spread.releases() == 2);
+    const auto t2 = t1 + std::chrono::milliseconds(10);
+    CHECK_FALSE(spread.on_shared_cpu(cpu, t2 + std::chrono::milliseconds(1500)));
+    CHECK(spread.on_shared_cpu(cpu, t2 + std::chrono::milliseconds(2000)));
 }
 
 TEST_CASE("a thread whose CPU stays free stays apart") {
