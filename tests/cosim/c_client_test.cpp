@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 using namespace aie4sim;
@@ -30,7 +31,7 @@ namespace {
 // The client with a small "guest RAM" that serves the model's DMA messages and records MSIs.
 struct CClient {
     std::vector<std::uint8_t> ram = std::vector<std::uint8_t>(1 << 20);
-    std::vector<a4s_msi> msis;
+    std::vector<std::pair<unsigned, a4s_msi>> msis; // (function, message)
     unsigned dma_requests = 0;
     unsigned failures = 0;
     std::string failure;
@@ -59,7 +60,7 @@ struct CClient {
         if (m->header.type == A4S_MSI && a4s_message_payload_size(m) >= sizeof(a4s_msi)) {
             a4s_msi msi{};
             std::memcpy(&msi, p, sizeof msi);
-            msis.push_back(msi);
+            msis.emplace_back(unsigned{m->header.function}, msi);
             return;
         }
         a4s_dma dma{};
@@ -135,9 +136,13 @@ struct CClient {
         }
         return out;
     }
-    std::optional<std::uint32_t> mmio_read(std::uint64_t address, std::uint16_t function) {
+    std::optional<std::uint32_t> mmio_read(std::uint64_t address, std::uint16_t function,
+                                           std::uint16_t* status = nullptr) {
         a4s_mmio req{address, 4, 0, {}};
         auto r = call(A4S_MMIO_READ, function, req);
+        if (status != nullptr) {
+            *status = r ? r->header.status : 0xFFFF;
+        }
         std::optional<std::uint32_t> value;
         if (r && r->header.status == A4S_OK && a4s_message_payload_size(&*r) >= 4) {
             std::uint32_t v = 0;
@@ -149,14 +154,10 @@ struct CClient {
         }
         return value;
     }
-    // Non-posted, so that the write has taken effect when this returns.
+    // Posted, as QEMU sends them when the model runs freely.
     bool mmio_write(std::uint64_t address, std::uint32_t value, std::uint16_t function) {
         a4s_mmio req{address, 4, 0, {}};
-        auto r = call(A4S_MMIO_WRITE, function, req, &value, 4);
-        if (r) {
-            a4s_message_free(&*r);
-        }
-        return r.has_value();
+        return a4s_client_post(client, A4S_MMIO_WRITE, function, &req, sizeof req, &value, 4) == 0;
     }
 };
 
@@ -210,9 +211,9 @@ struct RawPeer {
 
 } // namespace
 
-TEST_CASE("the C client: HELLO with rings, config, MMIO, and the model's DMA and MSI-X served "
-          "while it waits",
-          "[cosim][c_client]") {
+TEST_CASE("the C client and the model: HELLO with rings, VFs enabled, each VF's registers, "
+          "and the model's DMA and MSI-X served while the client waits",
+          "[cosim][c_client][bridge]") {
     ModelUnderTest model;
     std::string failure;
     bool client_ok = false;
@@ -221,9 +222,6 @@ TEST_CASE("the C client: HELLO with rings, config, MMIO, and the model's DMA and
         auto fail = [&](const std::string& why) { failure = why + " / " + q.failure; };
         if (!q.hello() || !a4s_client_shared_memory(q.client)) {
             return fail("handshake without shared memory");
-        }
-        if (q.cfg_read(0, reg::kVendorId) != 0x17F21022u) {
-            return fail("PF identity");
         }
         A4sMessage layout_reply{};
         if (a4s_client_call(q.client, A4S_LAYOUT, 0, nullptr, 0, nullptr, 0, &layout_reply) != 0) {
@@ -234,44 +232,57 @@ TEST_CASE("the C client: HELLO with rings, config, MMIO, and the model's DMA and
         // The layout is bigger than a message's inline payload: it came on the heap.
         const bool on_heap = layout_reply.heap != nullptr;
         a4s_message_free(&layout_reply);
-        if (!on_heap || layout.total_vfs != 4) {
+        if (!on_heap || layout.device_id != 0x17F2 || layout.vf_device_id != 0x17F3 ||
+            layout.total_vfs != 4 || layout.vf_bars[0].size != 0x10000 ||
+            (layout.pf_bars[4].flags & A4S_BAR_64BIT) != 0) {
             return fail("layout contents");
+        }
+        if (q.cfg_read(0, reg::kVendorId) != 0x17F21022u || q.cfg_read(9, 0).has_value()) {
+            return fail("PF identity, or an absent function answered");
         }
         const std::uint16_t sr = layout.sriov_offset;
         q.cfg_write(0, sr + cap::kVfBar0, 4, kVfBar0);
         q.cfg_write(0, sr + cap::kVfBar0 + 4, 4, 0);
-        q.cfg_write(0, sr + cap::kNumVfs, 2, 1);
+        q.cfg_write(0, sr + cap::kNumVfs, 2, 2);
         auto enabled = q.cfg_write(0, sr + cap::kControl, 2, cap::kCtlVfEnable | cap::kCtlVfMse);
-        if (!enabled || enabled->num_vfs != 1) {
+        if (!enabled || (enabled->events & A4S_EV_VFS_CHANGED) == 0 || enabled->num_vfs != 2 ||
+            enabled->vf_mse != 1 || (enabled->dword >> 16) != 0) {
             return fail("VF enable");
         }
-        const std::uint64_t vf1 = kVfBar0 + tb::kBar0Offset;
-        q.mmio_write(vf1 + tb::kRegScratch, 0xC0FFEE01, 1);
-        if (q.mmio_read(vf1 + tb::kRegScratch, 1) != 0xC0FFEE01u ||
-            q.mmio_read(vf1 + tb::kRegFunction, 1) != 1u) {
-            return fail("VF1 registers");
+        // The VF2 test block: scratch round trip, and its function register says 2.
+        const std::uint64_t vf2 = kVfBar0 + 0x10000 + tb::kBar0Offset;
+        q.mmio_write(vf2 + tb::kRegScratch, 0xC0FFEE02, 2);
+        if (q.mmio_read(vf2 + tb::kRegScratch, 2) != 0xC0FFEE02u ||
+            q.mmio_read(vf2 + tb::kRegFunction, 2) != 2u) {
+            return fail("VF2 registers");
         }
-        // Bus mastering, MSI-X vector 1, then a DMA fill that raises it.
-        q.cfg_write(1, reg::kCommand, 2, reg::kCommandBusMaster);
+        // An address beyond NumVFs' apertures: an error reply, and the model stays up.
+        std::uint16_t status = 0;
+        q.mmio_read(kVfBar0 + 3ULL * 0x10000, 0, &status);
+        if (status != A4S_E_UNSUPPORTED) {
+            return fail("undecoded address did not fail");
+        }
+        // VF2: bus master, MSI-X vector 1 programmed, then a DMA fill that raises it.
+        q.cfg_write(2, reg::kCommand, 2, reg::kCommandBusMaster);
         auto cap_at =
-            static_cast<std::uint16_t>(q.cfg_read(1, reg::kCapabilitiesPointer, 1).value_or(0));
-        while (cap_at != 0 && q.cfg_read(1, cap_at, 1).value_or(0) != reg::kCapMsix) {
-            cap_at = static_cast<std::uint16_t>(q.cfg_read(1, cap_at + 1, 1).value_or(0));
+            static_cast<std::uint16_t>(q.cfg_read(2, reg::kCapabilitiesPointer, 1).value_or(0));
+        while (cap_at != 0 && q.cfg_read(2, cap_at, 1).value_or(0) != reg::kCapMsix) {
+            cap_at = static_cast<std::uint16_t>(q.cfg_read(2, cap_at + 1, 1).value_or(0));
         }
-        q.cfg_write(1, cap_at + 2, 2, pcie::msix::kEnable);
-        const std::uint64_t table = kVfBar0 + 0x8000 + 16;
-        q.mmio_write(table, 0xFEE00000, 1);
-        q.mmio_write(table + 8, 0x41, 1);
-        q.mmio_write(table + 12, 0, 1);
-        q.mmio_write(vf1 + tb::kRegDmaAddressLow, 0x1000, 1);
-        q.mmio_write(vf1 + tb::kRegDmaAddressHigh, 0, 1);
-        q.mmio_write(vf1 + tb::kRegDmaLength, 8192, 1);
-        q.mmio_write(vf1 + tb::kRegDmaPattern, 0x500, 1);
-        q.mmio_write(vf1 + tb::kRegDmaControl, tb::kControlFill | tb::kControlMsiOnDone | (1u << 8),
-                     1);
+        q.cfg_write(2, cap_at + 2, 2, pcie::msix::kEnable);
+        const std::uint64_t table = kVfBar0 + 0x10000 + 0x8000 + 16;
+        q.mmio_write(table, 0xFEE00000, 2);
+        q.mmio_write(table + 8, 0x41, 2);
+        q.mmio_write(table + 12, 0, 2);
+        q.mmio_write(vf2 + tb::kRegDmaAddressLow, 0x1000, 2);
+        q.mmio_write(vf2 + tb::kRegDmaAddressHigh, 0, 2);
+        q.mmio_write(vf2 + tb::kRegDmaLength, 8192, 2);
+        q.mmio_write(vf2 + tb::kRegDmaPattern, 0x500, 2);
+        q.mmio_write(vf2 + tb::kRegDmaControl, tb::kControlFill | tb::kControlMsiOnDone | (1u << 8),
+                     2);
         // Reading the status waits for replies: the DMA is served meanwhile.
         const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while ((q.mmio_read(vf1 + tb::kRegDmaStatus, 1).value_or(0) & tb::kStatusDone) == 0 ||
+        while ((q.mmio_read(vf2 + tb::kRegDmaStatus, 2).value_or(0) & tb::kStatusDone) == 0 ||
                q.msis.empty()) {
             a4s_client_drain(q.client);
             if (std::chrono::steady_clock::now() > give_up || a4s_client_failed(q.client)) {
@@ -285,7 +296,8 @@ TEST_CASE("the C client: HELLO with rings, config, MMIO, and the model's DMA and
                 return fail("DMA pattern word " + std::to_string(i));
             }
         }
-        if (q.dma_requests == 0 || q.msis[0].data != 0x41 || q.msis[0].address != 0xFEE00000) {
+        if (q.dma_requests == 0 || q.msis[0].first != 2 || q.msis[0].second.data != 0x41 ||
+            q.msis[0].second.address != 0xFEE00000 || q.msis[0].second.vector != 1) {
             return fail("DMA messages or MSI fields");
         }
         client_ok = !a4s_client_failed(q.client) && q.failures == 0;
@@ -296,6 +308,7 @@ TEST_CASE("the C client: HELLO with rings, config, MMIO, and the model's DMA and
     CHECK(client_ok);
     CHECK(status == 0);
     CHECK(model.bridge.counters().msis == 1);
+    CHECK(model.bridge.counters().dma_writes == 1);
 }
 
 TEST_CASE("the C client survives a model that closes its socket: an error, every call fails at "
