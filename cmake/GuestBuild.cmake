@@ -10,7 +10,8 @@ endif()
 
 file(GLOB qemu_device_sources CONFIGURE_DEPENDS
   ${PROJECT_SOURCE_DIR}/cosim/qemu/*.c ${PROJECT_SOURCE_DIR}/cosim/qemu/*.h
-  ${PROJECT_SOURCE_DIR}/cosim/protocol/*.h)
+  ${PROJECT_SOURCE_DIR}/cosim/qemu/trace-events
+  ${PROJECT_SOURCE_DIR}/cosim/protocol/*.c ${PROJECT_SOURCE_DIR}/cosim/protocol/*.h)
 set(qemu_stamp ${PROJECT_BINARY_DIR}/qemu/.aie4sim-built)
 add_custom_command(OUTPUT ${qemu_stamp}
   COMMAND ${PROJECT_SOURCE_DIR}/scripts/qemu/build.sh ${PROJECT_BINARY_DIR} ${PROJECT_SOURCE_DIR}

@@ -14,6 +14,8 @@ packages=(
     slurm-wlm munge
     # QEMU from Debian's source package, with our device built in
     dpkg-dev libglib2.0-dev libpixman-1-dev libfdt-dev libslirp-dev meson flex bison
+    # QEMU's scripts/checkpatch.pl on the device (test style:checkpatch; dpkg-dev pulls it in too)
+    perl
     # stock QEMU: the baselines of the bridge benchmark
     qemu-system-x86
     # the guest image and the lspci golden checks

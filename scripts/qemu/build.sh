@@ -5,10 +5,13 @@
 #
 # Usage: scripts/qemu/build.sh BUILD_DIR PROJECT_DIR
 #
-# Device sources: every *.c/*.h in PROJECT_DIR/cosim/qemu/ and every *.h in PROJECT_DIR/cosim/protocol/
-# (either folder may be missing or empty: then plain QEMU is built). They land in the working tree
-# at hw/misc/aie4sim/ (one flat folder, so `#include "x.h"` works between them), registered by a
+# Device sources: every *.c/*.h and the trace-events file in PROJECT_DIR/cosim/qemu/, and every
+# *.c/*.h in PROJECT_DIR/cosim/protocol/ (the C protocol client and the shared headers; either
+# folder may be missing or empty: then plain QEMU is built). They land in the working tree at
+# hw/misc/aie4sim/ (one flat folder, so `#include "x.h"` works between them), registered by a
 # generated hw/misc/aie4sim/meson.build that hw/misc/meson.build enters with subdir('aie4sim').
+# With a trace-events file, hw/misc/aie4sim joins QEMU's trace_events_subdirs (meson.build), so
+# the device's trace_aie4sim_* events are QEMU's own (-trace aie4sim_*).
 #
 # Env: AIE4SIM_QEMU_DEVICE_DIR    use this folder instead of PROJECT_DIR/cosim/qemu
 #      AIE4SIM_QEMU_PROTOCOL_DIR  use this folder instead of PROJECT_DIR/cosim/protocol
@@ -71,10 +74,10 @@ add_source() {  # add_source FILE
 }
 shopt -s nullglob
 if [ -d "$device_dir" ]; then
-    for f in "$device_dir"/*.c "$device_dir"/*.h; do add_source "$f"; done
+    for f in "$device_dir"/*.c "$device_dir"/*.h "$device_dir"/trace-events; do add_source "$f"; done
 fi
 if [ -d "$protocol_dir" ]; then
-    for f in "$protocol_dir"/*.h; do add_source "$f"; done
+    for f in "$protocol_dir"/*.c "$protocol_dir"/*.h; do add_source "$f"; done
 fi
 shopt -u nullglob
 
@@ -114,6 +117,13 @@ write_if_changed() {
 if ! grep -qx "subdir('aie4sim')" "$tree/hw/misc/meson.build"; then
     { cat "$tree/hw/misc/meson.build"; printf "\n# aie4sim device (scripts/qemu/build.sh)\nsubdir('aie4sim')\n"; } \
         | write_if_changed "$tree/hw/misc/meson.build"
+fi
+# The device's trace events: QEMU generates trace/trace-hw_misc_aie4sim.h from the folder's file.
+if [ -n "${wanted[trace-events]+x}" ] && ! grep -q "^  'hw/misc/aie4sim',\$" "$tree/meson.build"; then
+    grep -q '^trace_events_subdirs = \[$' "$tree/meson.build" \
+        || die "QEMU's meson.build has no 'trace_events_subdirs = [' line to add hw/misc/aie4sim to"
+    sed "s|^trace_events_subdirs = \[\$|&\n  'hw/misc/aie4sim',|" "$tree/meson.build" \
+        | write_if_changed "$tree/meson.build"
 fi
 msg "device sources: ${#wanted[@]} file(s), ${#c_files[@]} compiled (.c), $changed changed"
 

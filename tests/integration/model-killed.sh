@@ -35,7 +35,7 @@ grep -v "^\s*\[" "$run/out" | tail -n 8
 if [ "$victim" = model ]; then
     grep -q "the model process was killed by signal 9" "$run/out" ||
         { echo "FAIL: the launcher did not say the model was killed"; exit 1; }
-    grep -q "aie4sim: the model closed the connection" "$run/out" ||
+    grep -q "aie4sim: lost the model at .*: the model closed the connection" "$run/out" ||
         { echo "FAIL: QEMU did not say it lost the model"; exit 1; }
 else
     grep -q "QEMU was killed by signal 9.* while the guest was running" "$run/out" ||
