@@ -1,24 +1,17 @@
 #pragma once
-// What the Bridge's source files share: its log channel and the small formatting helpers of
-// its log lines. Private to cosim/bridge/.
+// What the Bridge's source files share: its log channel, function names and statuses in its
+// log lines and replies. Private to cosim/bridge/.
 
+#include "common/hex.h"
 #include "cosim/protocol/aie4sim_wire.h"
 
 #include <cstdint>
-#include <ostream>
 #include <string>
 #include <tlm>
 
 namespace aie4sim::cosim::bridge_detail {
 
 inline constexpr const char* kLog = "bridge";
-
-struct Hex {
-    std::uint64_t v;
-};
-inline std::ostream& operator<<(std::ostream& os, Hex h) {
-    return os << "0x" << std::hex << h.v << std::dec;
-}
 
 inline std::string function_name(unsigned fn) {
     return fn == 0 ? "PF" : "VF" + std::to_string(fn);

@@ -128,8 +128,8 @@ void Bridge::on_config_read(Peer& p, const Message& m) {
     a4s_cfg_read_reply out{};
     std::memcpy(&out.value, data, req.size);
     AIE4SIM_LOG(trace, kLog,
-                function_name(function) << " config read " << Hex{req.offset} << "/" << req.size
-                                        << " = " << Hex{out.value});
+                function_name(function) << " config read " << common::hex(req.offset) << "/"
+                                        << req.size << " = " << common::hex(out.value));
     if (status != tlm::TLM_OK_RESPONSE) {
         reply(p, m, status_of(status));
         return;
@@ -152,8 +152,8 @@ void Bridge::on_config_write(Peer& p, const Message& m) {
     std::memcpy(data, &req.value, req.size);
     pending_events_ = 0;
     AIE4SIM_LOG(trace, kLog,
-                function_name(function) << " config write " << Hex{req.offset} << "/" << req.size
-                                        << " = " << Hex{req.value});
+                function_name(function) << " config write " << common::hex(req.offset) << "/"
+                                        << req.size << " = " << common::hex(req.value));
     const auto status = access(config_out, true, base | req.offset, data, req.size);
     if (p.role == Peer::Role::guest) {
         vf_flrs_.erase(p.vf); // a reset the guest asked for is in its own reply's events
@@ -219,7 +219,7 @@ void Bridge::on_mmio(Peer& p, const Message& m, bool write) {
             ++counters_.fenced;
             AIE4SIM_LOG(debug, kLog,
                         describe(p) << ": MMIO " << (write ? "write" : "read") << " at BAR"
-                                    << unsigned{req.bar_hint} << "+" << Hex{req.address}
+                                    << unsigned{req.bar_hint} << "+" << common::hex(req.address)
                                     << " is outside its VF as the host decodes it now; refused");
             reply(p, m, A4S_E_UNSUPPORTED);
             return;
@@ -231,7 +231,7 @@ void Bridge::on_mmio(Peer& p, const Message& m, bool write) {
         if (auto route = endpoint_.route(req.address, req.size);
             route && (route->function != m.header.function || route->bar != req.bar_hint)) {
             AIE4SIM_LOG(debug, kLog,
-                        "QEMU mapped " << Hex{req.address} << " as "
+                        "QEMU mapped " << common::hex(req.address) << " as "
                                        << function_name(m.header.function) << " BAR"
                                        << unsigned{req.bar_hint} << " but it decodes to "
                                        << function_name(route->function) << " BAR" << route->bar);
@@ -244,7 +244,7 @@ void Bridge::on_mmio(Peer& p, const Message& m, bool write) {
     const auto status = access(mem_out, write, address, data, req.size);
     if (status != tlm::TLM_OK_RESPONSE) {
         AIE4SIM_LOG(debug, kLog,
-                    "MMIO " << (write ? "write" : "read") << " at " << Hex{address}
+                    "MMIO " << (write ? "write" : "read") << " at " << common::hex(address)
                             << " failed: " << status_name(status_of(status)));
         reply(p, m, status_of(status));
         return;

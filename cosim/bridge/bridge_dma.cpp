@@ -60,11 +60,12 @@ bool Bridge::dma_by_messages(Peer& p, const DmaRequest& dr) {
         auto r = call(p, dr.write ? make_request(A4S_DMA_WRITE, fn, req, dr.data + done, chunk)
                                   : make_request(A4S_DMA_READ, fn, req));
         if (!r || r->header.status != A4S_OK) {
-            AIE4SIM_LOG(warn, kLog,
-                        function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
-                                                   << " at " << Hex{req.address} << " failed: "
-                                                   << (r ? status_name(r->header.status)
-                                                         : p.link->closed_reason().c_str()));
+            AIE4SIM_LOG(
+                warn, kLog,
+                function_name(dr.function)
+                    << " DMA " << (dr.write ? "write" : "read") << " at "
+                    << common::hex(req.address) << " failed: "
+                    << (r ? status_name(r->header.status) : p.link->closed_reason().c_str()));
             return false;
         }
         if (!dr.write) {
@@ -93,11 +94,12 @@ bool Bridge::dma_direct(Peer& p, const DmaRequest& dr) {
         ++counters_.dma_maps;
         a4s_stat_add(&me.dma.maps, 1);
         if (!r || r->header.status != A4S_OK) {
-            AIE4SIM_LOG(warn, kLog,
-                        function_name(dr.function) << " DMA " << (dr.write ? "write" : "read")
-                                                   << " at " << Hex{req.address} << " failed: "
-                                                   << (r ? status_name(r->header.status)
-                                                         : p.link->closed_reason().c_str()));
+            AIE4SIM_LOG(
+                warn, kLog,
+                function_name(dr.function)
+                    << " DMA " << (dr.write ? "write" : "read") << " at "
+                    << common::hex(req.address) << " failed: "
+                    << (r ? status_name(r->header.status) : p.link->closed_reason().c_str()));
             return false;
         }
         a4s_dma_map_reply head{};
@@ -113,7 +115,7 @@ bool Bridge::dma_direct(Peer& p, const DmaRequest& dr) {
             covered != head.mapped) {
             ++counters_.malformed;
             AIE4SIM_LOG(warn, kLog,
-                        "QEMU's DMA_MAP reply for " << Hex{req.address}
+                        "QEMU's DMA_MAP reply for " << common::hex(req.address)
                                                     << " does not add up; by messages instead");
             DmaRequest rest = dr;
             rest.address += done;
