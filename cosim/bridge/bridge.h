@@ -188,7 +188,6 @@ private:
     // (send_notices) once the request that caused it has been answered.
     std::set<unsigned> vf_flrs_;
     bool vfs_changed_ = false;
-    std::uint64_t qemu_time_ns_ = 0;
 };
 
 } // namespace aie4sim::cosim

@@ -42,9 +42,6 @@ void Bridge::handle(Peer& p, Message& m) {
     if (handle_first(p, m)) {
         return;
     }
-    if (&p == host_ && m.header.time_ns > qemu_time_ns_) {
-        qemu_time_ns_ = m.header.time_ns;
-    }
     // QEMU's caller waits for our reply until we send it, and serves our DMA meanwhile: what we
     // send it then needs no KICK of its main loop, which would only wait for the BQL the caller
     // holds.
