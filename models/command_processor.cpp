@@ -2,6 +2,7 @@
 
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "models/device_config.h"
 #include "models/queue/ert_command.h"
 
@@ -85,19 +86,7 @@ std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context
 
 bool CommandProcessor::dma(unsigned vf, bool write, std::uint64_t address, void* data,
                            std::size_t size) {
-    tlm::tlm_generic_payload t;
-    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    t.set_address(address);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(static_cast<unsigned>(size));
-    t.set_streaming_width(static_cast<unsigned>(size));
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    (*dma_[vf])->b_transport(t, delay);
-    if (delay != sc_core::SC_ZERO_TIME) {
-        wait(delay);
-    }
-    return !t.is_response_error();
+    return tlm_util::Transaction(write, address, data, size).send_and_wait(*dma_[vf]);
 }
 
 std::shared_ptr<CommandProcessor::Context> CommandProcessor::next_ready(unsigned vf) {

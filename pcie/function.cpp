@@ -1,9 +1,11 @@
 #include "pcie/function.h"
 
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "pcie/ari_capability.h"
 #include "pcie/bars.h"
 #include "pcie/config_regs.h"
+#include "pcie/link_timing.h"
 #include "pcie/power_management.h"
 #include "pcie/tlm_extensions.h"
 
@@ -231,12 +233,13 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
-    RequesterExtension requester(index_);
-    RequesterExtension* previous = trans.set_extension(&requester);
-    outbound->b_transport(trans, delay);
-    trans.set_extension(previous);
-    if (previous == nullptr) {
-        trans.clear_extension<RequesterExtension>();
+    {
+        RequesterExtension requester(index_);
+        const tlm_util::ScopedExtension<RequesterExtension> tagged(trans, requester);
+        outbound->b_transport(trans, delay);
+    }
+    if (trans.is_response_ok() && trans.is_write()) {
+        delay += posted_write(); // the link's cost; the initiator waits it (transaction.h)
     }
     if (trans.is_response_error()) {
         ++counters_.dma_failed;
@@ -264,24 +267,15 @@ bool Function::send_msi(unsigned vector, const MsiMessage& message) {
     for (unsigned i = 0; i < 4; ++i) {
         data[i] = static_cast<unsigned char>(message.data >> (8 * i));
     }
-    tlm::tlm_generic_payload trans;
     RequesterExtension requester(index_);
     MsiExtension msi(vector);
-    trans.set_command(tlm::TLM_WRITE_COMMAND);
-    trans.set_address(message.address);
-    trans.set_data_ptr(data.data());
-    trans.set_data_length(4);
-    trans.set_streaming_width(4);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    trans.set_extension(&requester);
-    trans.set_extension(&msi);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    outbound->b_transport(trans, delay);
-    trans.clear_extension(&requester);
-    trans.clear_extension(&msi);
-    if (trans.is_response_error()) {
+    tlm_util::Transaction trans(true, message.address, data.data(), data.size());
+    // Raised from methods as well as threads: the message goes at the current time and the
+    // path's annotation is dropped (common/tlm/transaction.h).
+    sc_core::sc_time dropped = sc_core::SC_ZERO_TIME;
+    if (!trans.with(requester).with(msi).send(outbound, dropped)) {
         ++counters_.msi_blocked;
-        record_host_error(trans.get_response_status());
+        record_host_error(trans.payload().get_response_status());
         return false;
     }
     ++counters_.msi_sent;
