@@ -9,13 +9,13 @@
 #include "aie_tiles/format/geometry.h"
 #include "aie_tiles/format/register_map.h"
 #include "aie_tiles/format/stream_ports.h"
-#include "aie_tiles/host/asm_writer.h"
+#include "aie_tiles/workload/asm_writer.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 class TileProgram {
 public:
@@ -69,4 +69,4 @@ private:
     std::vector<AsmWriter> ucs_;
 };
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

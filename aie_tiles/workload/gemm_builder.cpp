@@ -19,15 +19,15 @@
 // padding must be zero, and it is: the host layout pads A's rows to 4 bytes with zeros and the
 // memory tile pads every chunk beyond K with zeros.
 
-#include "aie_tiles/host/column_flow.h"
-#include "aie_tiles/host/tile_program.h"
-#include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
+#include "aie_tiles/workload/column_flow.h"
+#include "aie_tiles/workload/tile_program.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -544,4 +544,4 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     return w;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -2,13 +2,13 @@
 // pair) -> memory tile MM2S0 -> shim S2MM0 -> host, block by block, with a task-completion
 // token per block written back (docs/aie_tiles.md §9). No core runs.
 
-#include "aie_tiles/host/tile_program.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/tile_program.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -127,4 +127,4 @@ Workload build_copy(const CopySpec& spec, const PartitionShape& part, const Buil
     return w;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload
