@@ -6,8 +6,8 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/workload/control_elf.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
+#include "testbench/host_memory.h"
 
 #include <chrono>
 #include <cstdint>

@@ -16,7 +16,7 @@
 #include "models/host/host_driver.h"
 #include "models/host/host_system.h"
 #include "models/host/workload_runner.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 #include "trace/device_timeline.h"
 #include "trace/waveform.h"
 

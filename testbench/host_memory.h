@@ -5,9 +5,7 @@
 
 #include "aie_tiles/host_requester_extension.h"
 
-#include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <map>
 #include <set>
 #include <systemc>
@@ -25,26 +23,8 @@ public:
         socket.register_b_transport(this, &HostMemory::b_transport);
     }
 
-    void write(std::uint64_t address, const void* data, std::size_t length) {
-        const auto* p = static_cast<const std::uint8_t*>(data);
-        while (length > 0) {
-            const std::size_t n = std::min<std::size_t>(length, kPage - address % kPage);
-            std::memcpy(&byte(address), p, n);
-            address += n;
-            p += n;
-            length -= n;
-        }
-    }
-    void read(std::uint64_t address, void* data, std::size_t length) {
-        auto* p = static_cast<std::uint8_t*>(data);
-        while (length > 0) {
-            const std::size_t n = std::min<std::size_t>(length, kPage - address % kPage);
-            std::memcpy(p, &byte(address), n);
-            address += n;
-            p += n;
-            length -= n;
-        }
-    }
+    void write(std::uint64_t address, const void* data, std::size_t length);
+    void read(std::uint64_t address, void* data, std::size_t length);
     template <typename T> std::vector<T> read_vector(std::uint64_t address, std::size_t count) {
         std::vector<T> v(count);
         read(address, v.data(), count * sizeof(T));
@@ -65,38 +45,8 @@ public:
 private:
     static constexpr std::uint64_t kPage = 1 << 16;
 
-    std::uint8_t& byte(std::uint64_t a) {
-        auto& page = pages_[a / kPage];
-        if (page.empty()) {
-            page.resize(kPage, 0);
-        }
-        return page[a % kPage];
-    }
-
-    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-        ++accesses;
-        auto* ext = trans.get_extension<tiles::HostRequesterExtension>();
-        if (ext != nullptr) {
-            tags_seen.insert(ext->tag);
-        } else {
-            ++accesses_without_tag;
-        }
-        const std::uint64_t a = trans.get_address();
-        const std::uint64_t len = trans.get_data_length();
-        for (const auto& [b, e] : errors_) {
-            if (a < e && b < a + len) {
-                trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-                return;
-            }
-        }
-        if (trans.is_write()) {
-            write(a, trans.get_data_ptr(), len);
-        } else {
-            read(a, trans.get_data_ptr(), len);
-        }
-        delay += latency_;
-        trans.set_response_status(tlm::TLM_OK_RESPONSE);
-    }
+    std::uint8_t& byte(std::uint64_t a);
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
     std::map<std::uint64_t, std::vector<std::uint8_t>> pages_;
     std::vector<std::pair<std::uint64_t, std::uint64_t>> errors_;

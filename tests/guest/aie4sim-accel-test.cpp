@@ -118,6 +118,9 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
 }
 
 int main(int argc, char** argv) {
+    // In the guest, the assembler is the guest's own (XRT's libxrt-utils-npu), not the one
+    // the build fetched, which the workload tool names by default.
+    setenv("AIE4SIM_AIEBU_ASM", "/usr/bin/aiebu-asm", 0);
     if (argc < 2) {
         std::fprintf(stderr, "usage: aie4sim-accel-test BDF [--cols N] [--rows N] [--core-rows N] "
                              "[--mem-rows N] [--contexts N]\n");

@@ -1,7 +1,7 @@
 // The device's registry of hardware contexts on its own: lookups, owners, removal paths and
 // what the listener is told.
 #include "models/context_registry.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 
 #include <catch2/catch.hpp>
 #include <stdexcept>

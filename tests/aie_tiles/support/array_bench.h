@@ -4,8 +4,8 @@
 
 #include "aie_tiles/aie_array.h"
 #include "common/tlm/transaction.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
+#include "testbench/host_memory.h"
 
 #include <catch2/catch.hpp>
 #include <functional>
