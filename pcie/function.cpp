@@ -1,5 +1,6 @@
 #include "pcie/function.h"
 
+#include "common/hex.h"
 #include "common/log.h"
 #include "common/tlm/transaction.h"
 #include "pcie/ari_capability.h"
@@ -9,20 +10,11 @@
 #include "pcie/power_management.h"
 #include "pcie/tlm_extensions.h"
 
-#include <iomanip>
-
 namespace aie4sim::pcie {
 
 namespace {
 
 constexpr const char* kLog = "pcie";
-
-struct Hex {
-    std::uint64_t value;
-};
-std::ostream& operator<<(std::ostream& os, Hex h) {
-    return os << "0x" << std::hex << h.value << std::dec;
-}
 
 } // namespace
 
@@ -140,7 +132,7 @@ void Function::refuse(tlm::tlm_generic_payload& trans, const std::string& why) {
     AIE4SIM_LOG(warn, kLog,
                 name() << ": unsupported request (" << (trans.is_write() ? "write" : "read")
                        << " of " << trans.get_data_length() << " bytes at "
-                       << Hex{trans.get_address()} << "): " << why);
+                       << common::hex(trans.get_address()) << "): " << why);
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
@@ -167,7 +159,8 @@ void Function::config_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
             v |= std::uint32_t{data[i]} << (8 * i);
         }
         AIE4SIM_LOG(trace, kLog,
-                    name() << ": config write " << Hex{offset} << "/" << size << " = " << Hex{v});
+                    name() << ": config write " << common::hex(offset) << "/" << size << " = "
+                           << common::hex(v));
         space_.write(off16, size, v);
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -222,7 +215,8 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         ++counters_.dma_blocked;
         AIE4SIM_LOG(error, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " of "
-                           << trans.get_data_length() << " bytes at " << Hex{trans.get_address()}
+                           << trans.get_data_length() << " bytes at "
+                           << common::hex(trans.get_address())
                            << " blocked: Bus Master Enable is clear");
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return;
@@ -246,7 +240,7 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         record_host_error(trans.get_response_status());
         AIE4SIM_LOG(warn, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " at "
-                           << Hex{trans.get_address()}
+                           << common::hex(trans.get_address())
                            << " failed at the host: " << trans.get_response_string());
     }
 }
