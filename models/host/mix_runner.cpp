@@ -123,15 +123,7 @@ public:
             const std::uint64_t trace = bo + 2048;
             const hq::TraceRecord blank{};
             driver_.host().memory().write(trace, &blank, sizeof blank);
-            hq::StartDpu dpu;
-            for (const wl::ControlCode::Uc& uc : p.program->code.ucs) {
-                hq::DpuData d{};
-                d.dtrace_buffer = dpu.dpu.empty() ? trace : 0;
-                d.instruction_buffer = p.image + uc.offset;
-                d.instruction_size = static_cast<std::uint32_t>(uc.size);
-                d.uc_index = static_cast<std::uint16_t>(uc.index);
-                dpu.dpu.push_back(d);
-            }
+            const hq::StartDpu dpu = hq::start_dpu_for(p.program->code.ucs, p.image, trace);
             const std::vector<std::uint32_t> words = hq::encode_start_dpu(dpu);
             driver_.host().memory().write(bo, words.data(), words.size() * 4);
             hq::Command command = hq::command_from_start_dpu(dpu, bo);

@@ -67,15 +67,7 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     mem.write(instructions, image.data(), image.size());
     mem.write(arguments, addresses.data(), addresses.size() * 8);
 
-    hq::StartDpu dpu;
-    for (const wl::ControlCode::Uc& uc : code.ucs) {
-        hq::DpuData d{};
-        d.dtrace_buffer = dpu.dpu.empty() ? trace : 0;
-        d.instruction_buffer = instructions + uc.offset;
-        d.instruction_size = static_cast<std::uint32_t>(uc.size);
-        d.uc_index = static_cast<std::uint16_t>(uc.index);
-        dpu.dpu.push_back(d);
-    }
+    const hq::StartDpu dpu = hq::start_dpu_for(code.ucs, instructions, trace);
     const std::vector<std::uint32_t> words = hq::encode_start_dpu(dpu);
     mem.write(command_bo, words.data(), words.size() * 4);
     hq::Command command = hq::command_from_start_dpu(dpu, command_bo);

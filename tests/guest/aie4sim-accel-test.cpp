@@ -378,16 +378,9 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     }
 
     // The START_DPU command: one ert_dpu_data per uC, the trace record in the first.
-    hq::StartDpu dpu;
     const std::uint64_t trace_address = command.device_address + 2048;
-    for (const wl::ControlCode::Uc& uc : code.ucs) {
-        hq::DpuData d{};
-        d.dtrace_buffer = dpu.dpu.empty() ? trace_address : 0;
-        d.instruction_buffer = instructions.device_address + uc.offset;
-        d.instruction_size = static_cast<std::uint32_t>(uc.size);
-        d.uc_index = static_cast<std::uint16_t>(uc.index);
-        dpu.dpu.push_back(d);
-    }
+    const hq::StartDpu dpu =
+        hq::start_dpu_for(code.ucs, instructions.device_address, trace_address);
     const std::vector<std::uint32_t> command_words = hq::encode_start_dpu(dpu);
     hq::Command submission = hq::command_from_start_dpu(dpu, command.device_address);
     if (device_patch) {
