@@ -20,10 +20,6 @@ constexpr unsigned kInFlight = 4;
 // Memory tile BDs (per channel): slot 0, slot 1, the shorter last block of a column.
 constexpr unsigned kSlotBd = 0, kTailBd = 2;
 
-BdLock lock(unsigned id) {
-    return BdLock{true, false, id, 1};
-}
-
 PortRef dma(unsigned i) {
     return PortRef{PortKind::dma, i};
 }

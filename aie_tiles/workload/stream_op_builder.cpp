@@ -46,10 +46,6 @@ constexpr unsigned l2_o_full(unsigned r) {
     return 17 + 2 * r;
 }
 
-BdLock lock(unsigned id) {
-    return BdLock{true, false, id, 1};
-}
-
 struct StreamOp {
     std::string name;
     kernels::KernelId kernel = kernels::KernelId::none;

@@ -17,6 +17,12 @@
 
 namespace aie4sim::tiles::workload {
 
+// A BD's lock step as every builder uses it: acquire when the lock is at least 1 and take
+// one, or release by giving one back (the same fields serve both).
+inline BdLock lock(unsigned id) {
+    return BdLock{true, false, id, 1};
+}
+
 class TileProgram {
 public:
     explicit TileProgram(const Geometry& partition);
