@@ -5,6 +5,7 @@
 #include "aie_tiles/stream_inbox.h"
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 
 #include <cstring>
 
@@ -179,21 +180,12 @@ bool AieArray::host_access(unsigned col, bool is_write, std::uint64_t address, s
         return false;
     }
     address -= offset;
-    tlm::tlm_generic_payload trans;
+    // The DMA channel overlaps the path's delay with its own transfer time (it waits the
+    // larger): the annotation goes back to it.
     HostRequesterExtension ext(column_owner(col));
-    trans.set_command(is_write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    trans.set_address(address);
-    trans.set_data_ptr(data);
-    trans.set_data_length(length);
-    trans.set_streaming_width(length);
-    trans.set_byte_enable_ptr(nullptr);
-    trans.set_dmi_allowed(false);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    trans.set_extension(&ext);
-    host->b_transport(trans, delay);
-    trans.clear_extension(&ext);
-    if (!trans.is_response_ok()) {
-        error = trans.get_response_string();
+    tlm_util::Transaction t(is_write, address, data, length);
+    if (!t.with(ext).send(host, delay)) {
+        error = t.error();
         return false;
     }
     return true;

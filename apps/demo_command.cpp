@@ -189,7 +189,7 @@ int demo_command(const Arguments& args) {
         throw std::invalid_argument("--gemm MxKxN (the type goes in --type)");
     }
     // The guest program builds with the same builder: refuse what it would refuse, before boot.
-    const tiles::host::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
+    const tiles::workload::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
     if (via != "xrt" && via != "uapi") {
         throw std::invalid_argument("--via xrt|uapi");
     }

@@ -1,7 +1,7 @@
 #include "apps/demo_workload.h"
 
-#include "aie_tiles/host/workload.h"
-#include "aie_tiles/host/workload_json.h"
+#include "aie_tiles/workload/workload.h"
+#include "aie_tiles/workload/workload_json.h"
 #include "models/scheduler_config.h"
 
 #include <map>
@@ -9,13 +9,13 @@
 
 namespace aie4sim::apps {
 
-namespace host = tiles::host;
+namespace wl = tiles::workload;
 
 DemoWorkloads build_demo_workloads(const models::DeviceConfig& config, unsigned vfs,
                                    const DemoGemm& gemm, const std::filesystem::path& dir) {
     const auto& geometry = config.aie.geometry;
-    const host::GemmSpec spec{gemm.m, gemm.k, gemm.n,
-                              gemm.bf16 ? host::GemmType::bf16_fp32 : host::GemmType::int8_int32};
+    const wl::GemmSpec spec{gemm.m, gemm.k, gemm.n,
+                            gemm.bf16 ? wl::GemmType::bf16_fp32 : wl::GemmType::int8_int32};
     DemoWorkloads out;
     out.useful_ops = 2ULL * gemm.m * gemm.k * gemm.n;
     std::map<unsigned, std::string> by_columns; // one ELF per partition width
@@ -25,11 +25,11 @@ DemoWorkloads build_demo_workloads(const models::DeviceConfig& config, unsigned 
                 .count;
         auto [it, added] = by_columns.emplace(columns, "gemm-" + std::to_string(columns) + "col");
         if (added) {
-            host::WorkloadFiles files;
+            wl::WorkloadFiles files;
             files.prefix = (dir / it->second).string();
-            files.partition = host::PartitionShape{columns, geometry.core_rows, geometry.mem_rows};
+            files.partition = wl::PartitionShape{columns, geometry.core_rows, geometry.mem_rows};
             try {
-                host::write_workload_files(host::build_gemm(spec, files.partition), files);
+                wl::write_workload_files(wl::build_gemm(spec, files.partition), files);
             } catch (const std::exception& e) {
                 throw std::runtime_error("the GEMM for a " + std::to_string(columns) +
                                          "-column partition: " + e.what());

@@ -5,17 +5,17 @@
 
 namespace aie4sim::apps {
 
-namespace th = aie4sim::tiles::host;
+namespace wl = aie4sim::tiles::workload;
 
-th::GemmSpec parse_gemm_option(const std::string& text) {
-    th::GemmSpec g;
+wl::GemmSpec parse_gemm_option(const std::string& text) {
+    wl::GemmSpec g;
     std::string shape = text;
     const auto colon = text.find(':');
     if (colon != std::string::npos) {
         const std::string type = text.substr(colon + 1);
         shape = text.substr(0, colon);
         if (type == "bf16") {
-            g.type = th::GemmType::bf16_fp32;
+            g.type = wl::GemmType::bf16_fp32;
         } else if (type != "int8") {
             throw std::invalid_argument("--gemm: the type is int8 or bf16, not \"" + type + "\"");
         }
@@ -38,11 +38,11 @@ th::GemmSpec parse_gemm_option(const std::string& text) {
     return g;
 }
 
-void check_gemm_option(const std::string& text, const th::GemmSpec& gemm,
+void check_gemm_option(const std::string& text, const wl::GemmSpec& gemm,
                        const tiles::Geometry& geometry) {
     try {
-        (void)th::build_gemm(gemm, {geometry.columns, geometry.core_rows, geometry.mem_rows});
-    } catch (const th::BuildError& e) {
+        (void)wl::build_gemm(gemm, {geometry.columns, geometry.core_rows, geometry.mem_rows});
+    } catch (const wl::BuildError& e) {
         throw std::invalid_argument("--gemm " + text + ": " + e.what());
     }
 }

@@ -4,17 +4,17 @@
 // at once with the builder's reason.
 
 #include "aie_tiles/format/geometry.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <string>
 
 namespace aie4sim::apps {
 
 // "MxKxN[:int8|bf16]", each dimension 1..2^32-1; throws std::invalid_argument naming --gemm.
-tiles::host::GemmSpec parse_gemm_option(const std::string& text);
+tiles::workload::GemmSpec parse_gemm_option(const std::string& text);
 
 // Throws std::invalid_argument with the builder's reason if it cannot map `gemm` on `geometry`.
-void check_gemm_option(const std::string& text, const tiles::host::GemmSpec& gemm,
+void check_gemm_option(const std::string& text, const tiles::workload::GemmSpec& gemm,
                        const tiles::Geometry& geometry);
 
 } // namespace aie4sim::apps

@@ -29,7 +29,7 @@
 namespace aie4sim::apps {
 
 namespace po = boost::program_options;
-namespace th = aie4sim::tiles::host;
+namespace wl = aie4sim::tiles::workload;
 
 namespace {
 
@@ -102,7 +102,7 @@ int run_command(const Arguments& args) {
                                         " does not exist");
         }
     }
-    const th::GemmSpec gemm = parse_gemm_option(gemm_text);
+    const wl::GemmSpec gemm = parse_gemm_option(gemm_text);
     check_gemm_option(gemm_text, gemm, config.aie.geometry);
     if (vfs == 0) {
         vfs = config.sriov.total_vfs;
@@ -213,7 +213,7 @@ int run_command(const Arguments& args) {
                 "%ux%ux%u %s\n",
                 vfs, models::policy_name(config.scheduler.policy), config.aie.geometry.columns,
                 clock_hz / 1e6, gemm.m, gemm.k, gemm.n,
-                gemm.type == th::GemmType::int8_int32 ? "int8" : "bf16");
+                gemm.type == wl::GemmType::int8_int32 ? "int8" : "bf16");
     std::printf("%-4s %-9s %5s %12s %14s %12s %10s\n", "VF", "result", "cols", "array (us)",
                 "end to end (us)", "cycles", "TOPS");
     bool all_ok = true;

@@ -104,7 +104,7 @@ int vms_command(const Arguments& args) {
                                     std::to_string(config->sriov.total_vfs) +
                                     ", and each guest VM needs one the host enables");
     }
-    const tiles::host::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
+    const tiles::workload::GemmSpec spec = parse_gemm_option(gemm + ":" + type);
     check_gemm_option(gemm, spec, config->aie.geometry);
     std::string templ = (fs::temp_directory_path() / "aie4sim-vms-work-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) {

@@ -5,9 +5,9 @@
 
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/cert/cert_runner.h"
-#include "aie_tiles/host/control_elf.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "testbench/fresh_simulation.h"
+#include "testbench/host_memory.h"
 
 #include <chrono>
 #include <cstdint>
@@ -37,10 +37,10 @@ public:
 
     // Places `code`, patched with the buffers' bus addresses `args` as XRT patches it, at
     // `instructions` in host memory, and runs its uCs on every column until they end.
-    Run run_control_code(const tiles::host::ControlCode& code,
+    Run run_control_code(const tiles::workload::ControlCode& code,
                          const std::vector<std::uint64_t>& args, std::uint64_t instructions) {
         const auto image =
-            tiles::host::patched_image(code, args, array.config().host_address_offset);
+            tiles::workload::patched_image(code, args, array.config().host_address_offset);
         host.write(instructions, image.data(), image.size());
         std::vector<tiles::cert::UcTask> tasks;
         for (const auto& uc : code.ucs) {

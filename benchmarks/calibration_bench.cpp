@@ -18,10 +18,10 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
 #include "aie_tiles/array_observer.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
 #include "benchmarks/array_rig.h"
 #include "benchmarks/host_cpu.h"
 
@@ -42,7 +42,7 @@
 namespace {
 
 using namespace aie4sim;
-namespace th = tiles::host;
+namespace wl = tiles::workload;
 
 // Records the shim channels' tasks: bytes and simulated duration.
 class ShimRate : public tiles::ArrayObserver {
@@ -85,7 +85,7 @@ private:
 
 struct Case {
     std::string name;
-    th::GemmSpec gemm;
+    wl::GemmSpec gemm;
     unsigned columns = 0; // 0: the whole array
     unsigned cores = 0;   // per column; 0: all
     std::uint32_t max_tile_m = 64;
@@ -114,17 +114,17 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
     ShimRate shim(array.context());
     array.context().set_observer(&shim);
 
-    th::BuildOptions opt;
+    wl::BuildOptions opt;
     opt.max_columns = c.columns;
     opt.max_core_rows = c.cores;
     opt.max_tile_m = c.max_tile_m;
-    const th::PartitionShape part{config.geometry.columns, config.geometry.core_rows,
+    const wl::PartitionShape part{config.geometry.columns, config.geometry.core_rows,
                                   config.geometry.mem_rows};
     Outcome o;
-    th::Workload w;
+    wl::Workload w;
     try {
-        w = th::build_gemm(c.gemm, part, opt);
-    } catch (const th::BuildError& e) {
+        w = wl::build_gemm(c.gemm, part, opt);
+    } catch (const wl::BuildError& e) {
         o.error = e.what();
         return o;
     }
@@ -137,7 +137,7 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
     }
     std::vector<std::int8_t> a8, b8;
     std::vector<std::uint16_t> a16, b16;
-    if (c.gemm.type == th::GemmType::int8_int32) {
+    if (c.gemm.type == wl::GemmType::int8_int32) {
         a8.resize(std::size_t{m} * k);
         b8.resize(std::size_t{k} * n);
         for (auto& v : a8) {
@@ -146,8 +146,8 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
         for (auto& v : b8) {
             v = static_cast<std::int8_t>(rng());
         }
-        const auto pa = th::pack(w.buffers[0], a8.data());
-        const auto pb = th::pack(w.buffers[1], b8.data());
+        const auto pa = wl::pack(w.buffers[0], a8.data());
+        const auto pb = wl::pack(w.buffers[1], b8.data());
         host.write(args[0], pa.data(), pa.size());
         host.write(args[1], pb.data(), pb.size());
     } else {
@@ -155,22 +155,22 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
         a16.resize(std::size_t{m} * k);
         b16.resize(std::size_t{k} * n);
         for (auto& v : a16) {
-            v = th::float_to_bf16(d(rng));
+            v = wl::float_to_bf16(d(rng));
         }
         for (auto& v : b16) {
-            v = th::float_to_bf16(d(rng));
+            v = wl::float_to_bf16(d(rng));
         }
-        const auto pa = th::pack(w.buffers[0], a16.data());
-        const auto pb = th::pack(w.buffers[1], b16.data());
+        const auto pa = wl::pack(w.buffers[0], a16.data());
+        const auto pb = wl::pack(w.buffers[1], b16.data());
         host.write(args[0], pa.data(), pa.size());
         host.write(args[1], pb.data(), pb.size());
     }
     // AMD's control code, as the device runs it: the builder's assembly through aiebu-asm, the
     // ELF laid out and patched as XRT does, one job-runner uC per column.
-    th::ControlCode code;
+    wl::ControlCode code;
     try {
-        const auto elf = th::assemble_workload(w);
-        code = th::load_control_elf(elf.data(), elf.size());
+        const auto elf = wl::assemble_workload(w);
+        code = wl::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
         o.error = e.what();
         return o;
@@ -181,14 +181,14 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
     o.ok = result.ok();
     o.error = result.error;
     o.cycles = result.cycles;
-    const auto out = th::unpack(
+    const auto out = wl::unpack(
         w.buffers[2], host.read_vector<std::uint8_t>(args[2], w.buffers[2].bytes()).data());
-    if (c.gemm.type == th::GemmType::int8_int32) {
-        const auto expected = th::gemm_i8_reference(a8, b8, m, k, n);
+    if (c.gemm.type == wl::GemmType::int8_int32) {
+        const auto expected = wl::gemm_i8_reference(a8, b8, m, k, n);
         o.exact = std::memcmp(out.data(), expected.data(), expected.size() * 4) == 0;
     } else {
         std::vector<double> exact, bound;
-        th::gemm_bf16_exact(a16, b16, m, k, n, exact, bound);
+        wl::gemm_bf16_exact(a16, b16, m, k, n, exact, bound);
         o.exact = true;
         for (std::size_t i = 0; i < exact.size() && o.exact; ++i) {
             float v = 0;
@@ -198,7 +198,7 @@ Outcome run_case(const Case& c, const tiles::ArrayConfig& config) {
     }
     const double macs = double(m) * k * n;
     const unsigned cores = w.cores_used;
-    const double per_cycle = c.gemm.type == th::GemmType::int8_int32
+    const double per_cycle = c.gemm.type == wl::GemmType::int8_int32
                                  ? config.timing.int8_macs_per_cycle
                                  : config.timing.bf16_macs_per_cycle;
     o.floor_cycles = macs / (cores * per_cycle);
@@ -229,8 +229,8 @@ int sc_main(int argc, char* argv[]) {
     }
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     const tiles::ArrayConfig config;
-    const auto i8 = th::GemmType::int8_int32;
-    const auto bf16 = th::GemmType::bf16_fp32;
+    const auto i8 = wl::GemmType::int8_int32;
+    const auto bf16 = wl::GemmType::bf16_fp32;
     const std::string whole = "60-76 % (XDNA2, arXiv 2512.13282)";
     std::vector<Case> cases;
     for (std::uint32_t s : quick ? std::vector<std::uint32_t>{512, 1024}

@@ -95,7 +95,7 @@ CaseResult run_device(const std::string& name, unsigned total_vfs, unsigned gemm
             std::vector<sc_core::sc_process_handle> workers;
             for (unsigned vf = 1; vf <= total_vfs; ++vf) {
                 workers.push_back(sc_core::sc_spawn([&, vf] {
-                    tiles::host::GemmSpec gemm;
+                    tiles::workload::GemmSpec gemm;
                     gemm.m = gemm.k = gemm.n = gemm_size;
                     const std::uint64_t base = (std::uint64_t{vf} + 1) << 32;
                     results[vf - 1] = models::host::run_workload(*driver, vf, {gemm, 7 * vf}, base);

@@ -14,11 +14,11 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/array_config.h"
 #include "aie_tiles/core_model.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
 #include "benchmarks/array_rig.h"
 #include "common/config_node.h"
 
@@ -55,7 +55,7 @@ struct ArrayRun {
 
 // One GEMM through a fresh array. The host memory and the inputs are set up before the
 // clock starts; the wall time covers the simulation (control code, DMA, streams, kernels).
-ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCode& code,
+ArrayRun run_array(const tiles::workload::Workload& w, const tiles::workload::ControlCode& code,
                    const std::vector<std::int8_t>& a, const std::vector<std::int8_t>& b,
                    const std::vector<std::int32_t>& expected, const tiles::ArrayConfig& config) {
     benchmarks::ArrayRig rig(config);
@@ -65,8 +65,8 @@ ArrayRun run_array(const tiles::host::Workload& w, const tiles::host::ControlCod
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         args.push_back(0x1'0000'0000ull + i * 0x1000'0000ull);
     }
-    const auto pa = tiles::host::pack(w.buffers[0], a.data());
-    const auto pb = tiles::host::pack(w.buffers[1], b.data());
+    const auto pa = tiles::workload::pack(w.buffers[0], a.data());
+    const auto pb = tiles::workload::pack(w.buffers[1], b.data());
     host.write(args[0], pa.data(), pa.size());
     host.write(args[1], pb.data(), pb.size());
 
@@ -190,15 +190,15 @@ int sc_main(int argc, char* argv[]) {
     for (auto& v : b) {
         v = static_cast<std::int8_t>(dist(rng));
     }
-    const auto expected = tiles::host::gemm_i8_reference(a, b, m, k, n);
-    const tiles::host::PartitionShape part{config.geometry.columns, config.geometry.core_rows,
-                                           config.geometry.mem_rows};
+    const auto expected = tiles::workload::gemm_i8_reference(a, b, m, k, n);
+    const tiles::workload::PartitionShape part{config.geometry.columns, config.geometry.core_rows,
+                                               config.geometry.mem_rows};
     const auto workload =
-        tiles::host::build_gemm({m, k, n, tiles::host::GemmType::int8_int32}, part);
-    tiles::host::ControlCode code;
+        tiles::workload::build_gemm({m, k, n, tiles::workload::GemmType::int8_int32}, part);
+    tiles::workload::ControlCode code;
     try {
-        const auto elf = tiles::host::assemble_workload(workload);
-        code = tiles::host::load_control_elf(elf.data(), elf.size());
+        const auto elf = tiles::workload::assemble_workload(workload);
+        code = tiles::workload::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
         std::cerr << "tiles_bench: " << e.what() << "\n";
         return 1;

@@ -16,7 +16,7 @@
 #include "models/host/host_driver.h"
 #include "models/host/host_system.h"
 #include "models/host/workload_runner.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 #include "trace/device_timeline.h"
 #include "trace/waveform.h"
 
@@ -117,7 +117,8 @@ Run run_once(Mode mode, unsigned vfs, std::uint32_t size) {
             workers.push_back(sc_core::sc_spawn([&, vf] {
                 const auto r = models::host::run_workload(
                     driver, vf,
-                    {tiles::host::GemmSpec{size, size, size, tiles::host::GemmType::int8_int32},
+                    {tiles::workload::GemmSpec{size, size, size,
+                                               tiles::workload::GemmType::int8_int32},
                      vf},
                     (std::uint64_t{vf} + 1) << 32);
                 ok = ok && r.verified;

@@ -8,7 +8,7 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     : sc_core::sc_module(name), config_(config),
       columns_(config_.scheduler, config_.sriov.total_vfs, config_.aie.geometry.columns),
       endpoint_(std::make_unique<sriov::Endpoint>("endpoint", config.pf, config.sriov)),
-      functions_(config.sriov.total_vfs + 1) {
+      functions_(config.sriov.total_vfs + 1), contexts_(config.sriov.total_vfs + 1) {
     validate_device_config(config_);
     build_function(endpoint_->pf(), functions_[0]);
     for (unsigned n = 1; n <= endpoint_->total_vfs(); ++n) {
@@ -20,9 +20,9 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     }
     const unsigned total_vfs = endpoint_->total_vfs();
     auto columns_of = [this](unsigned vf) { return columns_.of(vf); };
-    firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, mailboxes, config_.firmware,
-                                           config_.aie.geometry, columns_of, layout::kDoorbellBase,
-                                           layout::kDoorbellStride);
+    firmware_ = std::make_unique<Firmware>("firmware", *endpoint_, contexts_, mailboxes,
+                                           config_.firmware, config_.aie.geometry, columns_of,
+                                           layout::kDoorbellBase, layout::kDoorbellStride);
     firmware_->pf_dma.bind(functions_[0].dma->in);
     psp_ = std::make_unique<Psp>("psp", *firmware_, config_.firmware.psp_command_time);
     psp_->dma.bind(functions_[0].dma->in);
@@ -34,7 +34,7 @@ Aie4Device::Aie4Device(const sc_core::sc_module_name& name, const DeviceConfig& 
     array_host_ = std::make_unique<HostRouter>("array_host", total_vfs + 1);
     array_->host.bind(array_host_->in);
     commands_ = std::make_unique<CommandProcessor>("commands", *endpoint_, *array_, *firmware_,
-                                                   config_.scheduler, columns_);
+                                                   contexts_, config_.scheduler, columns_);
     for (unsigned f = 0; f <= total_vfs; ++f) {
         array_host_->out(f).bind(functions_[f].dma->in);
         commands_->dma(f).bind(functions_[f].dma->in);

@@ -12,6 +12,7 @@
 #include "aie_tiles/aie_array.h"
 #include "models/bar_router.h"
 #include "models/command_processor.h"
+#include "models/context_registry.h"
 #include "models/device_config.h"
 #include "models/dma_mux.h"
 #include "models/firmware/doorbells.h"
@@ -40,6 +41,8 @@ public:
     [[nodiscard]] Firmware& firmware() { return *firmware_; }
     [[nodiscard]] tiles::AieArray& array() { return *array_; }
     [[nodiscard]] CommandProcessor& commands() { return *commands_; }
+    // The hardware contexts the firmware created, as the command processor serves them.
+    [[nodiscard]] const ContextRegistry& contexts() const { return contexts_; }
     [[nodiscard]] const DeviceConfig& config() const { return config_; }
     [[nodiscard]] const ColumnPlan& columns() const { return columns_; }
     [[nodiscard]] Mailbox& mailbox(unsigned function) { return *functions_.at(function).mailbox; }
@@ -63,6 +66,7 @@ private:
     ColumnPlan columns_; // after config_: made from it
     std::unique_ptr<sriov::Endpoint> endpoint_;
     std::vector<FunctionBlocks> functions_; // [0] = PF, [n] = VF n
+    ContextRegistry contexts_;
     std::unique_ptr<Firmware> firmware_;
     std::unique_ptr<Psp> psp_;
     std::unique_ptr<Smu> smu_;

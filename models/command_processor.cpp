@@ -2,6 +2,7 @@
 
 #include "common/hex.h"
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "models/device_config.h"
 #include "models/queue/ert_command.h"
 
@@ -17,11 +18,12 @@ constexpr std::uint32_t kMaxArgumentBytes = 4096;
 
 CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
                                    tiles::AieArray& array, Firmware& firmware,
-                                   const SchedulerConfig& scheduler, const ColumnPlan& columns)
+                                   ContextRegistry& contexts, const SchedulerConfig& scheduler,
+                                   const ColumnPlan& columns)
     : sc_core::sc_module(name), endpoint_(endpoint), array_(array), firmware_(firmware),
-      scheduler_(scheduler), columns_(columns), cert_(array), arbiter_(array.geometry().columns) {
+      scheduler_(scheduler), columns_(columns), cert_(array), arbiter_(array.geometry().columns),
+      contexts_(contexts) {
     const unsigned functions = endpoint_.total_vfs() + 1;
-    contexts_.resize(functions);
     round_robin_.resize(functions, 0);
     stats_.resize(functions);
     for (unsigned f = 0; f < functions; ++f) {
@@ -32,7 +34,7 @@ CommandProcessor::CommandProcessor(const sc_core::sc_module_name& name, sriov::E
     for (unsigned vf = 1; vf < functions; ++vf) {
         sc_core::sc_spawn([this, vf] { engine(vf); }, ("engine_vf" + std::to_string(vf)).c_str());
     }
-    firmware_.set_context_listener(this);
+    contexts_.set_listener(this);
 }
 
 CommandProcessor::~CommandProcessor() = default;
@@ -45,46 +47,18 @@ std::string CommandProcessor::name_of(const Context& c) const {
     return "VF" + std::to_string(c.info.function) + " context " + std::to_string(c.info.id);
 }
 
-void CommandProcessor::context_created(const HwContext& context) {
-    if (context.function == 0 || context.function >= contexts_.size()) {
-        return;
-    }
-    auto c = std::make_shared<Context>();
-    c->info = context;
-    c->owner = next_owner_++;
-    contexts_[context.function].push_back(c);
-}
-
-void CommandProcessor::context_destroyed(const HwContext& context) {
-    if (context.function >= contexts_.size()) {
-        return;
-    }
-    auto& list = contexts_[context.function];
-    for (auto it = list.begin(); it != list.end(); ++it) {
-        if ((*it)->info.id == context.id) {
-            (*it)->destroyed = true; // a command it is running stops, unreported
-            (*it)->stop.request();
-            if ((*it)->holding && !(*it)->running) {
-                release_columns(**it); // held between commands: nobody else would free them
-            }
-            list.erase(it);
-            return;
-        }
+void CommandProcessor::context_removed(ContextRecord& context) {
+    context.stop.request(); // a command it is running stops, unreported
+    if (context.holding && !context.running) {
+        release_columns(context); // held between commands: nobody else would free them
     }
 }
 
 void CommandProcessor::doorbell(unsigned function, std::uint32_t offset, std::uint32_t value) {
     // Any write in a context's doorbell page rings it.
     const std::uint32_t page = offset & ~(layout::kDoorbellStride - 1);
-    Context* rung = nullptr;
-    if (function != 0 && function < contexts_.size()) {
-        for (auto& c : contexts_[function]) {
-            if (c->info.doorbell_offset == page) {
-                rung = c.get();
-                break;
-            }
-        }
-    }
+    const ContextRegistry::Record rung =
+        function != 0 ? contexts_.by_doorbell(function, page) : nullptr;
     AIE4SIM_LOG(info, "doorbell",
                 (function == 0 ? std::string("PF") : "VF" + std::to_string(function))
                     << " doorbell at BAR2+0x" << std::hex << offset << std::dec << " rung with "
@@ -112,23 +86,11 @@ std::optional<ColumnRange> CommandProcessor::columns_of(const HwContext& context
 
 bool CommandProcessor::dma(unsigned vf, bool write, std::uint64_t address, void* data,
                            std::size_t size) {
-    tlm::tlm_generic_payload t;
-    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    t.set_address(address);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(static_cast<unsigned>(size));
-    t.set_streaming_width(static_cast<unsigned>(size));
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    (*dma_[vf])->b_transport(t, delay);
-    if (delay != sc_core::SC_ZERO_TIME) {
-        wait(delay);
-    }
-    return !t.is_response_error();
+    return tlm_util::Transaction(write, address, data, size).send_and_wait(*dma_[vf]);
 }
 
 std::shared_ptr<CommandProcessor::Context> CommandProcessor::next_ready(unsigned vf) {
-    auto& list = contexts_[vf];
+    const auto& list = contexts_.of(vf);
     // A context inside its time slice goes on until the slice ends.
     for (const auto& c : list) {
         if (c->holding && !c->failed) {

@@ -11,6 +11,7 @@
 #include "aie_tiles/aie_array.h"
 #include "aie_tiles/cert/cert_runner.h"
 #include "models/column_arbiter.h"
+#include "models/context_registry.h"
 #include "models/device_observer.h"
 #include "models/firmware/firmware.h"
 #include "models/queue/host_queue.h"
@@ -39,16 +40,15 @@ struct VfStatistics {
 class CommandProcessor : public sc_core::sc_module, public ContextListener {
 public:
     CommandProcessor(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
-                     tiles::AieArray& array, Firmware& firmware, const SchedulerConfig& scheduler,
-                     const ColumnPlan& columns);
+                     tiles::AieArray& array, Firmware& firmware, ContextRegistry& contexts,
+                     const SchedulerConfig& scheduler, const ColumnPlan& columns);
     ~CommandProcessor() override;
 
     // The processor's DMA path for VF n (bind to that function's DmaMux).
     tlm_utils::simple_initiator_socket<CommandProcessor>& dma(unsigned vf);
     void doorbell(unsigned function, std::uint32_t offset, std::uint32_t value);
 
-    void context_created(const HwContext& context) override;
-    void context_destroyed(const HwContext& context) override;
+    void context_removed(ContextRecord& context) override;
 
     // The array columns a context's commands run on.
     [[nodiscard]] std::optional<ColumnRange> columns_of(const HwContext& context) const;
@@ -58,28 +58,7 @@ public:
     void set_observer(DeviceObserver* observer) { observer_ = observer; }
 
 private:
-    struct Context {
-        HwContext info;
-        // Who last used the array, as the arbiter sees it: unique for the model's lifetime,
-        // because context ids restart after an FLR or DESTROY_VFS and the array must still be
-        // cleared for the new context.
-        std::uint64_t owner = 0;
-        std::uint64_t consumed = 0;
-        std::uint64_t write_index = 0; // as last read from the queue (mirrored for the kernel)
-        std::uint64_t mirrored = 0;
-        bool kicked = false;
-        bool failed = false;
-        bool destroyed = false;
-        bool aborting = false; // a runlist member failed: abort the rest of its runlist
-        bool warned_layout = false;
-        // The context holds its columns between commands (scheduler.time_slice): granted at
-        // `slice_start`, not yet released; `running` while its uCs run on them.
-        bool holding = false;
-        bool running = false;
-        ColumnRange held;
-        sc_core::sc_time slice_start = sc_core::SC_ZERO_TIME;
-        tiles::cert::StopSignal stop; // requested when the context goes away mid-command
-    };
+    using Context = ContextRecord;
     struct Outcome {
         tiles::cert::Status status = tiles::cert::Status::ok;
         std::uint32_t state = 0; // ERT state written back
@@ -109,11 +88,10 @@ private:
     tiles::cert::CertRunner cert_;
     ColumnArbiter arbiter_;
     std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<CommandProcessor>>> dma_;
-    std::vector<std::vector<std::shared_ptr<Context>>> contexts_; // [vf]
+    ContextRegistry& contexts_; // the device's, which the firmware fills
     std::vector<std::size_t> round_robin_;
     std::vector<std::unique_ptr<sc_core::sc_event>> work_;
     std::vector<VfStatistics> stats_;
-    std::uint64_t next_owner_ = 1;
     DeviceObserver* observer_ = nullptr;
 };
 

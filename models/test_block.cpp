@@ -1,6 +1,7 @@
 #include "models/test_block.h"
 
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 
 #include <cstring>
 #include <vector>
@@ -134,27 +135,19 @@ void TestBlock::engine() {
         // the page faults of fresh memory each time.
         std::vector<std::uint8_t>& buffer = buffer_;
         buffer.resize(length);
-        tlm::tlm_generic_payload t;
-        t.set_address(address_);
-        t.set_data_ptr(buffer.data());
-        t.set_data_length(length);
-        t.set_streaming_width(length);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
         if (fill) {
             for (std::uint32_t i = 0; i < length / 4; ++i) {
                 const std::uint32_t word = pattern_ + i;
                 std::memcpy(&buffer[std::size_t{4} * i], &word, 4);
             }
-            t.set_command(tlm::TLM_WRITE_COMMAND);
-        } else {
-            t.set_command(tlm::TLM_READ_COMMAND);
         }
         const sc_core::sc_time cost(length / bytes_per_ns_, sc_core::SC_NS);
-        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-        dma->b_transport(t, delay);
-        wait(cost + delay);
-        time_ns_ = static_cast<std::uint32_t>((cost + delay).to_seconds() * 1e9);
-        if (t.is_response_error()) {
+        const sc_core::sc_time started = sc_core::sc_time_stamp();
+        tlm_util::Transaction t(fill, address_, buffer.data(), length);
+        t.send_and_wait(dma, cost);
+        time_ns_ =
+            static_cast<std::uint32_t>((sc_core::sc_time_stamp() - started).to_seconds() * 1e9);
+        if (!t.ok()) {
             status_ = kStatusDone | kStatusError;
             AIE4SIM_LOG(warn, "testblock",
                         function_.name() << ": DMA of " << length << " bytes failed");

@@ -1,26 +1,20 @@
 #include "pcie/function.h"
 
+#include "common/hex.h"
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "pcie/ari_capability.h"
 #include "pcie/bars.h"
 #include "pcie/config_regs.h"
+#include "pcie/link_timing.h"
 #include "pcie/power_management.h"
 #include "pcie/tlm_extensions.h"
-
-#include <iomanip>
 
 namespace aie4sim::pcie {
 
 namespace {
 
 constexpr const char* kLog = "pcie";
-
-struct Hex {
-    std::uint64_t value;
-};
-std::ostream& operator<<(std::ostream& os, Hex h) {
-    return os << "0x" << std::hex << h.value << std::dec;
-}
 
 } // namespace
 
@@ -138,7 +132,7 @@ void Function::refuse(tlm::tlm_generic_payload& trans, const std::string& why) {
     AIE4SIM_LOG(warn, kLog,
                 name() << ": unsupported request (" << (trans.is_write() ? "write" : "read")
                        << " of " << trans.get_data_length() << " bytes at "
-                       << Hex{trans.get_address()} << "): " << why);
+                       << common::hex(trans.get_address()) << "): " << why);
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
@@ -165,7 +159,8 @@ void Function::config_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
             v |= std::uint32_t{data[i]} << (8 * i);
         }
         AIE4SIM_LOG(trace, kLog,
-                    name() << ": config write " << Hex{offset} << "/" << size << " = " << Hex{v});
+                    name() << ": config write " << common::hex(offset) << "/" << size << " = "
+                           << common::hex(v));
         space_.write(off16, size, v);
     }
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -220,7 +215,8 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         ++counters_.dma_blocked;
         AIE4SIM_LOG(error, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " of "
-                           << trans.get_data_length() << " bytes at " << Hex{trans.get_address()}
+                           << trans.get_data_length() << " bytes at "
+                           << common::hex(trans.get_address())
                            << " blocked: Bus Master Enable is clear");
         trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
         return;
@@ -231,19 +227,20 @@ void Function::dma_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
         trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
         return;
     }
-    RequesterExtension requester(index_);
-    RequesterExtension* previous = trans.set_extension(&requester);
-    outbound->b_transport(trans, delay);
-    trans.set_extension(previous);
-    if (previous == nullptr) {
-        trans.clear_extension<RequesterExtension>();
+    {
+        RequesterExtension requester(index_);
+        const tlm_util::ScopedExtension<RequesterExtension> tagged(trans, requester);
+        outbound->b_transport(trans, delay);
+    }
+    if (trans.is_response_ok() && trans.is_write()) {
+        delay += posted_write(); // the link's cost; the initiator waits it (transaction.h)
     }
     if (trans.is_response_error()) {
         ++counters_.dma_failed;
         record_host_error(trans.get_response_status());
         AIE4SIM_LOG(warn, kLog,
                     name() << ": DMA " << (trans.is_write() ? "write" : "read") << " at "
-                           << Hex{trans.get_address()}
+                           << common::hex(trans.get_address())
                            << " failed at the host: " << trans.get_response_string());
     }
 }
@@ -264,24 +261,15 @@ bool Function::send_msi(unsigned vector, const MsiMessage& message) {
     for (unsigned i = 0; i < 4; ++i) {
         data[i] = static_cast<unsigned char>(message.data >> (8 * i));
     }
-    tlm::tlm_generic_payload trans;
     RequesterExtension requester(index_);
     MsiExtension msi(vector);
-    trans.set_command(tlm::TLM_WRITE_COMMAND);
-    trans.set_address(message.address);
-    trans.set_data_ptr(data.data());
-    trans.set_data_length(4);
-    trans.set_streaming_width(4);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    trans.set_extension(&requester);
-    trans.set_extension(&msi);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    outbound->b_transport(trans, delay);
-    trans.clear_extension(&requester);
-    trans.clear_extension(&msi);
-    if (trans.is_response_error()) {
+    tlm_util::Transaction trans(true, message.address, data.data(), data.size());
+    // Raised from methods as well as threads: the message goes at the current time and the
+    // path's annotation is dropped (common/tlm/transaction.h).
+    sc_core::sc_time dropped = sc_core::SC_ZERO_TIME;
+    if (!trans.with(requester).with(msi).send(outbound, dropped)) {
         ++counters_.msi_blocked;
-        record_host_error(trans.get_response_status());
+        record_host_error(trans.payload().get_response_status());
         return false;
     }
     ++counters_.msi_sent;

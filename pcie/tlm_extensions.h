@@ -1,8 +1,8 @@
 #pragma once
 // TLM extensions a PCIe function attaches to its outbound requests, so the transport above
-// can carry them on behalf of the right function: which function is the requester, and
-// whether a memory write is an MSI-X message (QEMU delivers those with msi_send_message so
-// that interrupt remapping sees the requester ID).
+// can carry them on behalf of the right function: which function is the requester (its
+// Requester ID, which an IOMMU and interrupt remapping key on), and whether a memory write
+// is an MSI-X message.
 
 #include <cstdint>
 #include <tlm>
@@ -10,7 +10,7 @@
 namespace aie4sim::pcie {
 
 struct RequesterExtension : tlm::tlm_extension<RequesterExtension> {
-    // 0 for the PF, n for VF n (1-based), as the co-simulation protocol addresses functions.
+    // 0 for the PF, n for VF n (1-based): the function's index in its device.
     unsigned function_index = 0;
 
     RequesterExtension() = default;

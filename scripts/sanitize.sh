@@ -65,7 +65,7 @@ fi
 msg "$mode build took $(elapsed "$start")"
 
 # Leaks are not checked: every test's FreshSimulation leaks its SystemC context on purpose
-# (tests/support/fresh_simulation.h). Everything else ASan and UBSan see fails the test.
+# (testbench/fresh_simulation.h). Everything else ASan and UBSan see fails the test.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}

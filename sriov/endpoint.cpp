@@ -20,7 +20,7 @@ std::string function_name(unsigned index) {
 Endpoint::Endpoint(const sc_core::sc_module_name& name, const pcie::FunctionConfig& pf,
                    const SriovConfig& sriov)
     : sc_core::sc_module(name), config_in("config_in"), mem_in("mem_in"), outbound("outbound"),
-      merge_("merge") {
+      to_config_("to_config"), to_bars_("to_bars"), merge_("merge") {
     pcie::FunctionConfig pf_config = pf;
     pf_config.ari = true; // SR-IOV with more than 7 VFs needs ARI; the PF advertises it
     pf_ = std::make_unique<pcie::Function>("pf", pf_config, pcie::FunctionKind::physical, 0);
@@ -34,9 +34,23 @@ Endpoint::Endpoint(const sc_core::sc_module_name& name, const pcie::FunctionConf
     config_in.register_b_transport(this, &Endpoint::config_transport);
     mem_in.register_b_transport(this, &Endpoint::mem_transport);
     merge_.register_b_transport(this, &Endpoint::outbound_transport);
-    pf_->outbound.bind(merge_);
+    int next_bar_port = 0;
+    auto connect = [this, &next_bar_port](pcie::Function& f) {
+        to_config_.bind(f.config_in);
+        std::array<int, pcie::kBarCount> ports{};
+        for (unsigned bar = 0; bar < pcie::kBarCount; ++bar) {
+            ports[bar] = -1;
+            if (f.function_config().bars[bar].implemented()) {
+                ports[bar] = next_bar_port++;
+                to_bars_.bind(f.bar_in(bar));
+            }
+        }
+        bar_port_.push_back(ports);
+        f.outbound.bind(merge_);
+    };
+    connect(*pf_); // index 0, then VF n at index n
     for (auto& vf : vfs_) {
-        vf->outbound.bind(merge_);
+        connect(*vf);
     }
     sriov_->on_enable_change([this](bool on, unsigned n) { vfs_changed(on, n); });
     sriov_->on_mse_change([this](bool on) {
@@ -112,7 +126,7 @@ void Endpoint::config_transport(tlm::tlm_generic_payload& trans, sc_core::sc_tim
         return;
     }
     trans.set_address(address & ((1u << kFunctionShift) - 1));
-    f->config_in.get_base_export()->b_transport(trans, delay);
+    to_config_[static_cast<int>(index)]->b_transport(trans, delay);
     trans.set_address(address);
 }
 
@@ -143,9 +157,8 @@ void Endpoint::mem_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
                     << " BAR" << r->bar << " +0x" << std::hex << r->offset << std::dec << " "
                     << kind_of(trans) << " " << size << " bytes (bus address 0x" << std::hex
                     << address << std::dec << ")");
-    pcie::Function& f = r->function == 0 ? *pf_ : *vfs_[r->function - 1];
     trans.set_address(r->offset);
-    f.bar_in(r->bar).get_base_export()->b_transport(trans, delay);
+    to_bars_[bar_port_.at(r->function).at(r->bar)]->b_transport(trans, delay);
     trans.set_address(address);
 }
 

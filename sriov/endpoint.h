@@ -12,10 +12,12 @@
 #include "sriov/sriov_capability.h"
 #include "sriov/sriov_config.h"
 
+#include <array>
 #include <functional>
 #include <memory>
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
@@ -72,6 +74,12 @@ private:
     std::unique_ptr<pcie::Function> pf_;
     std::unique_ptr<SriovCapability> sriov_;
     std::vector<std::unique_ptr<pcie::Function>> vfs_;
+    // Towards the functions, bound at construction: to_config_[n] is function n's config_in,
+    // to_bars_[bar_port_[n][i]] its bar_in(i) (-1: BAR i not implemented). Requests go
+    // through them, as on a bus.
+    tlm_utils::multi_passthrough_initiator_socket<Endpoint> to_config_;
+    tlm_utils::multi_passthrough_initiator_socket<Endpoint> to_bars_;
+    std::vector<std::array<int, pcie::kBarCount>> bar_port_;
     tlm_utils::multi_passthrough_target_socket<Endpoint> merge_;
     std::vector<VfListener> vf_listeners_;
     unsigned live_vfs_ = 0;

@@ -21,10 +21,10 @@ std::vector<std::uint8_t> status_reply(std::uint32_t status, std::size_t size) {
 }
 
 Firmware::Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
-                   std::vector<Mailbox*> mailboxes, const FirmwareConfig& config,
-                   const tiles::Geometry& geometry, ColumnsOf columns_of,
-                   std::uint32_t doorbell_base, std::uint32_t doorbell_stride)
-    : sc_core::sc_module(name), pf_dma("pf_dma"), endpoint_(endpoint),
+                   ContextRegistry& contexts, std::vector<Mailbox*> mailboxes,
+                   const FirmwareConfig& config, const tiles::Geometry& geometry,
+                   ColumnsOf columns_of, std::uint32_t doorbell_base, std::uint32_t doorbell_stride)
+    : sc_core::sc_module(name), pf_dma("pf_dma"), endpoint_(endpoint), contexts_(contexts),
       mailboxes_(std::move(mailboxes)), config_(config), geometry_(geometry),
       columns_of_(std::move(columns_of)), doorbell_base_(doorbell_base),
       doorbell_stride_(doorbell_stride), functions_(mailboxes_.size()) {
@@ -102,10 +102,6 @@ MailboxReply Firmware::handle(unsigned function, const MailboxRequest& request) 
     return reply;
 }
 
-const std::map<std::uint32_t, HwContext>& Firmware::contexts(unsigned function) const {
-    return functions_.at(function).contexts;
-}
-
 const std::map<std::uint32_t, Partition>& Firmware::partitions(unsigned function) const {
     return functions_.at(function).partitions;
 }
@@ -116,22 +112,9 @@ const Partition* Firmware::partition(unsigned function, std::uint32_t id) const 
     return it == p.end() ? nullptr : &it->second;
 }
 
-void Firmware::remove_context(FunctionState& state, std::uint32_t id) {
-    auto it = state.contexts.find(id);
-    if (it == state.contexts.end()) {
-        return;
-    }
-    if (listener_ != nullptr) {
-        listener_->context_destroyed(it->second);
-    }
-    state.contexts.erase(it);
-}
-
 void Firmware::clear_function(unsigned function) {
     FunctionState& s = functions_[function];
-    while (!s.contexts.empty()) {
-        remove_context(s, s.contexts.begin()->first);
-    }
+    contexts_.clear(function);
     s.partitions.clear();
     s.next_partition = 1;
     s.next_context = 1;

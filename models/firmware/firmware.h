@@ -13,6 +13,7 @@
 
 #include "aie_tiles/format/geometry.h"
 #include "common/wall_clock_alarms.h"
+#include "models/context_registry.h"
 #include "models/firmware/firmware_config.h"
 #include "models/firmware/mailbox.h"
 #include "models/scheduler_config.h"
@@ -34,18 +35,6 @@ struct Partition {
     unsigned col_count = 0;
 };
 
-struct HwContext {
-    std::uint32_t id = 0;
-    unsigned function = 0;
-    std::uint32_t partition_id = 0;
-    std::uint64_t host_queue = 0; // device address of the user-mode queue header
-    std::uint32_t num_tiles = 0;
-    std::uint32_t priority = 0;
-    unsigned slot = 0;                 // doorbell page index
-    std::uint32_t doorbell_offset = 0; // in the function's BAR2
-    unsigned msix_vector = 0;          // job completion
-};
-
 // Where a firmware image the PSP validates comes from.
 enum class ImageKind { firmware, certificate };
 
@@ -54,15 +43,6 @@ enum class ImageKind { firmware, certificate };
 inline constexpr std::uint32_t kPspOk = 0;
 inline constexpr std::uint32_t kPspBadState = 0xFFFF0007;
 inline constexpr std::uint32_t kPspBadImage = 0xFFFF0005;
-
-class ContextListener {
-public:
-    virtual ~ContextListener() = default;
-    virtual void context_created(const HwContext& context) = 0;
-    // Called before the context's state is dropped (destroy, partition destroy, FLR, VF
-    // teardown, power off).
-    virtual void context_destroyed(const HwContext& context) = 0;
-};
 
 struct FirmwareStatus {
     bool powered = false;
@@ -83,11 +63,12 @@ public:
     // The array columns a VF sees (all of them when VFs time-share the array).
     using ColumnsOf = std::function<ColumnRange(unsigned vf)>;
 
-    // `mailboxes[f]` is function f's mailbox (0 = PF, n = VF n).
+    // `mailboxes[f]` is function f's mailbox (0 = PF, n = VF n). The firmware adds and
+    // removes the hardware contexts of `contexts` (the device's registry).
     Firmware(const sc_core::sc_module_name& name, sriov::Endpoint& endpoint,
-             std::vector<Mailbox*> mailboxes, const FirmwareConfig& config,
-             const tiles::Geometry& geometry, ColumnsOf columns_of, std::uint32_t doorbell_base,
-             std::uint32_t doorbell_stride);
+             ContextRegistry& contexts, std::vector<Mailbox*> mailboxes,
+             const FirmwareConfig& config, const tiles::Geometry& geometry, ColumnsOf columns_of,
+             std::uint32_t doorbell_base, std::uint32_t doorbell_stride);
     SC_HAS_PROCESS(Firmware);
 
     // SMU (BAR5): executes a command; the value for RESP (1 = done).
@@ -99,8 +80,6 @@ public:
     std::uint32_t psp_release();
     [[nodiscard]] bool powered() const { return status_.powered; }
 
-    void set_context_listener(ContextListener* listener) { listener_ = listener; }
-    [[nodiscard]] const std::map<std::uint32_t, HwContext>& contexts(unsigned function) const;
     [[nodiscard]] const std::map<std::uint32_t, Partition>& partitions(unsigned function) const;
     [[nodiscard]] const Partition* partition(unsigned function, std::uint32_t id) const;
     [[nodiscard]] const FirmwareStatus& status() const { return status_; }
@@ -113,7 +92,6 @@ private:
     struct FunctionState {
         bool alive = false;
         std::map<std::uint32_t, Partition> partitions;
-        std::map<std::uint32_t, HwContext> contexts;
         std::uint32_t next_partition = 1;
         std::uint32_t next_context = 1;
         std::uint64_t pending_recovery = 0; // the FLR whose republish is still due (0: none)
@@ -134,12 +112,12 @@ private:
 
     void function_reset(unsigned function, pcie::ResetKind kind);
     void clear_function(unsigned function);
-    void remove_context(FunctionState& state, std::uint32_t id);
     void stop_firmware();
     void after(sc_core::sc_time delay, std::function<void()> action);
     void run_due_actions();
 
     sriov::Endpoint& endpoint_;
+    ContextRegistry& contexts_;
     std::vector<Mailbox*> mailboxes_;
     FirmwareConfig config_;
     tiles::Geometry geometry_;
@@ -148,7 +126,6 @@ private:
     std::uint32_t doorbell_stride_;
     FirmwareStatus status_;
     std::vector<FunctionState> functions_;
-    ContextListener* listener_ = nullptr;
     std::multimap<sc_core::sc_time, std::function<void()>> due_;
     sc_core::sc_event_queue wake_;
     std::uint64_t boot_generation_ = 0; // a stop cancels a boot still pending

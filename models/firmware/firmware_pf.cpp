@@ -1,5 +1,6 @@
 // The PF's firmware: power (SMU), boot (PSP), and the PF's management messages.
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "models/firmware/firmware.h"
 
 #include <cstring>
@@ -154,16 +155,7 @@ MailboxReply Firmware::attach_work_buffer(const MailboxRequest& request) {
     // The firmware keeps its state there: it writes its header at once, which also proves the
     // PF's DMA path (bus mastering, any IOMMU mapping) before the first VF exists.
     char header[64] = "aie4sim firmware work buffer";
-    tlm::tlm_generic_payload t;
-    t.set_command(tlm::TLM_WRITE_COMMAND);
-    t.set_address(address);
-    t.set_data_ptr(reinterpret_cast<unsigned char*>(header));
-    t.set_data_length(sizeof header);
-    t.set_streaming_width(sizeof header);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    pf_dma->b_transport(t, delay);
-    if (t.is_response_error()) {
+    if (!tlm_util::Transaction(true, address, header, sizeof header).send_and_wait(pf_dma)) {
         AIE4SIM_LOG(error, kLog,
                     "PF: the work buffer at 0x" << std::hex << address << std::dec
                                                 << " is not writable by DMA");

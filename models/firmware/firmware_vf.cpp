@@ -135,14 +135,7 @@ MailboxReply Firmware::destroy_partition(unsigned function, const MailboxRequest
                                       << ", which is not its own: refused");
         return status_reply(mgmt::kError);
     }
-    for (auto c = s.contexts.begin(); c != s.contexts.end();) {
-        const std::uint32_t cid = c->first;
-        const bool in_partition = c->second.partition_id == id;
-        ++c;
-        if (in_partition) {
-            remove_context(s, cid);
-        }
-    }
+    contexts_.remove_partition(function, id);
     s.partitions.erase(it);
     AIE4SIM_LOG(info, kLog,
                 vf_name(function) << ": partition 0x" << std::hex << id << " destroyed");
@@ -177,8 +170,8 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
         return refuse("the function has no MSI-X vector besides the mailbox's");
     }
     std::vector<bool> used(config_.max_contexts, false);
-    for (const auto& [id, c] : s.contexts) {
-        used[c.slot] = true;
+    for (const auto& c : contexts_.of(function)) {
+        used[c->info.slot] = true;
     }
     unsigned slot = 0;
     while (slot < used.size() && used[slot]) {
@@ -193,7 +186,7 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
         if (s.next_context > 0xFFFF) {
             s.next_context = 1;
         }
-    } while (s.contexts.count(c.id) != 0);
+    } while (contexts_.find(function, c.id));
     c.function = function;
     c.partition_id = partition_id;
     c.host_queue = queue;
@@ -207,7 +200,7 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
     if (c.msix_vector == mailbox_vector) {
         c.msix_vector = (c.msix_vector + 1) % vectors;
     }
-    s.contexts[c.id] = c;
+    contexts_.add(c);
     AIE4SIM_LOG(info, kLog,
                 vf_name(function) << ": hardware context " << c.id << " in partition 0x" << std::hex
                                   << partition_id << std::dec << ", " << num_tiles
@@ -215,9 +208,6 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
                                   << ", doorbell at BAR2+0x" << c.doorbell_offset << std::dec
                                   << ", MSI-X " << c.msix_vector << ", priority 0x" << std::hex
                                   << priority);
-    if (listener_ != nullptr) {
-        listener_->context_created(c);
-    }
     std::vector<std::uint8_t> r(16, 0);
     put<std::uint32_t>(r, 4, c.id);
     put<std::uint32_t>(r, 8, c.doorbell_offset);
@@ -227,14 +217,12 @@ MailboxReply Firmware::create_context(unsigned function, const MailboxRequest& r
 
 MailboxReply Firmware::destroy_context(unsigned function, const MailboxRequest& request) {
     const auto id = get<std::uint32_t>(request.payload, 0);
-    FunctionState& s = functions_[function];
-    if (s.contexts.count(id) == 0) {
+    if (!contexts_.remove(function, id)) {
         AIE4SIM_LOG(warn, kLog,
                     vf_name(function)
                         << ": DESTROY_HW_CONTEXT of " << id << ", which is not its own: refused");
         return status_reply(mgmt::kError);
     }
-    remove_context(s, id);
     AIE4SIM_LOG(info, kLog, vf_name(function) << ": hardware context " << id << " destroyed");
     return status_reply(mgmt::kOk);
 }

@@ -1,6 +1,7 @@
 #include "models/firmware/psp.h"
 
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "pcie/tlm_extensions.h"
 
 namespace aie4sim::models {
@@ -50,24 +51,14 @@ std::uint32_t Psp::execute(std::uint32_t command, std::uint64_t address, std::ui
             return kPspBadImage;
         }
         std::vector<std::uint8_t> image(size);
-        tlm::tlm_generic_payload t;
         pcie::TranslatedExtension physical;
-        t.set_command(tlm::TLM_READ_COMMAND);
-        t.set_address(address);
-        t.set_data_ptr(image.data());
-        t.set_data_length(size);
-        t.set_streaming_width(size);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        t.set_extension(&physical);
-        sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-        dma->b_transport(t, delay);
-        t.clear_extension(&physical);
-        if (t.is_response_error()) {
+        if (!tlm_util::Transaction(false, address, image.data(), size)
+                 .with(physical)
+                 .send_and_wait(dma)) {
             AIE4SIM_LOG(error, kLog,
                         "cannot read the image at physical address 0x" << std::hex << address);
             return kPspBadImage;
         }
-        wait(delay);
         return firmware_.psp_validate(kind, image, size);
     }
     case psp::kStart:

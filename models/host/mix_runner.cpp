@@ -1,9 +1,9 @@
 #include "models/host/mix_runner.h"
 
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload_data.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload_data.h"
 #include "common/align.h"
 #include "models/host/process_join.h"
 #include "models/queue/ert_command.h"
@@ -19,7 +19,7 @@ namespace aie4sim::models::host {
 
 namespace {
 
-namespace th = tiles::host;
+namespace wl = tiles::workload;
 using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::uint32_t kQueueCapacity = 32; // the 7.3.4 driver's limit on outstanding commands
@@ -29,32 +29,32 @@ sc_core::sc_time command_timeout() {
 }
 constexpr std::uint8_t kPoison = 0xA5; // outputs are filled with it before each run
 
-std::size_t output_index(const th::Workload& w) {
+std::size_t output_index(const wl::Workload& w) {
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
-        if (w.buffers[i].role == th::BufferRole::output) {
+        if (w.buffers[i].role == wl::BufferRole::output) {
             return i;
         }
     }
-    throw th::BuildError(w.op + ": no output buffer");
+    throw wl::BuildError(w.op + ": no output buffer");
 }
 
 // A workload built and assembled for one partition shape: the same control code serves every
 // VF with that shape, so aiebu-asm runs once per distinct program.
 struct Program {
-    th::Workload workload;
-    th::ControlCode code;
+    wl::Workload workload;
+    wl::ControlCode code;
 };
 
 class ProgramCache {
 public:
-    std::shared_ptr<const Program> get(const th::WorkloadSpec& spec,
-                                       const th::PartitionShape& shape) {
-        th::Workload w = th::build_workload(spec, shape);
+    std::shared_ptr<const Program> get(const wl::WorkloadSpec& spec,
+                                       const wl::PartitionShape& shape) {
+        wl::Workload w = wl::build_workload(spec, shape);
         auto& slot = programs_[w.assembly];
         if (!slot) {
             auto p = std::make_shared<Program>();
-            const Bytes elf = th::assemble_workload(w);
-            p->code = th::load_control_elf(elf.data(), elf.size());
+            const Bytes elf = wl::assemble_workload(w);
+            p->code = wl::load_control_elf(elf.data(), elf.size());
             p->workload = std::move(w);
             slot = std::move(p);
         }
@@ -123,15 +123,7 @@ public:
             const std::uint64_t trace = bo + 2048;
             const hq::TraceRecord blank{};
             driver_.host().memory().write(trace, &blank, sizeof blank);
-            hq::StartDpu dpu;
-            for (const th::ControlCode::Uc& uc : p.program->code.ucs) {
-                hq::DpuData d{};
-                d.dtrace_buffer = dpu.dpu.empty() ? trace : 0;
-                d.instruction_buffer = p.image + uc.offset;
-                d.instruction_size = static_cast<std::uint32_t>(uc.size);
-                d.uc_index = static_cast<std::uint16_t>(uc.index);
-                dpu.dpu.push_back(d);
-            }
+            const hq::StartDpu dpu = hq::start_dpu_for(p.program->code.ucs, p.image, trace);
             const std::vector<std::uint32_t> words = hq::encode_start_dpu(dpu);
             driver_.host().memory().write(bo, words.data(), words.size() * 4);
             hq::Command command = hq::command_from_start_dpu(dpu, bo);
@@ -216,7 +208,7 @@ Bytes fp32_to_bf16(const Bytes& fp32, float scale) {
     for (std::size_t i = 0; i < out.size(); ++i) {
         float f = 0;
         std::memcpy(&f, fp32.data() + 4 * i, 4);
-        out[i] = th::float_to_bf16(f * scale);
+        out[i] = wl::float_to_bf16(f * scale);
     }
     return bytes_of(out);
 }
@@ -225,7 +217,7 @@ Bytes random_bf16(std::size_t n, std::mt19937& rng) {
     std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
     std::vector<std::uint16_t> v(n);
     for (auto& e : v) {
-        e = th::float_to_bf16(dist(rng));
+        e = wl::float_to_bf16(dist(rng));
     }
     return bytes_of(v);
 }
@@ -235,7 +227,7 @@ struct JobType {
     const JobSpec* spec = nullptr;
     std::vector<std::shared_ptr<const Program>> programs; // per step
     std::vector<Bytes> fixed; // dense inputs that never change (see VfRunner::fixed_inputs)
-    th::WorkloadData single;  // single: its inputs and expected output
+    wl::WorkloadData single;  // single: its inputs and expected output
     std::vector<std::unique_ptr<std::vector<Placed>>> free_sets;
 };
 
@@ -256,13 +248,13 @@ public:
                            " has no workloads (neither under \"vfs\" nor a \"default\")");
         }
         const HostDriver::ArrayView view = driver_.array_view(vf_);
-        const th::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
+        const wl::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
         result_.columns = view.columns;
         for (const JobSpec& job : vf_mix_.jobs) {
             auto type = std::make_unique<JobType>();
             type->spec = &job;
             try {
-                for (const th::WorkloadSpec& step : job.steps) {
+                for (const wl::WorkloadSpec& step : job.steps) {
                     type->programs.push_back(cache_.get(step, shape));
                 }
             } catch (const std::exception& e) {
@@ -331,21 +323,21 @@ private:
 
     void fixed_inputs(JobType& t, std::uint32_t position) {
         const std::uint32_t data_seed = seed_ + vf_ + 7919 * position;
-        const th::Workload& first = t.programs.front()->workload;
+        const wl::Workload& first = t.programs.front()->workload;
         switch (t.spec->kind) {
         case JobKind::single:
-            t.single = th::make_workload_data(first, data_seed);
+            t.single = wl::make_workload_data(first, data_seed);
             break;
         case JobKind::eltwise_chain: {
             // x of step 0, then each binary step's y (dense; x of a later step is the result of
             // the step before).
-            const th::WorkloadData d = th::make_workload_data(first, data_seed);
-            t.fixed.push_back(th::unpack(first.buffers[0], d.inputs[0].data()));
+            const wl::WorkloadData d = wl::make_workload_data(first, data_seed);
+            t.fixed.push_back(wl::unpack(first.buffers[0], d.inputs[0].data()));
             for (std::size_t i = 0; i < t.programs.size(); ++i) {
-                const th::Workload& w = t.programs[i]->workload;
-                const th::WorkloadData di = th::make_workload_data(w, data_seed + 1 + i);
+                const wl::Workload& w = t.programs[i]->workload;
+                const wl::WorkloadData di = wl::make_workload_data(w, data_seed + 1 + i);
                 t.fixed.push_back(w.buffers.size() == 3
-                                      ? th::unpack(w.buffers[1], di.inputs[1].data())
+                                      ? wl::unpack(w.buffers[1], di.inputs[1].data())
                                       : Bytes{});
             }
             break;
@@ -369,12 +361,12 @@ private:
                  const std::vector<std::optional<std::uint64_t>>& given) {
         Placed out;
         out.program = p;
-        const th::Workload& w = p->workload;
+        const wl::Workload& w = p->workload;
         for (std::size_t i = 0; i < w.buffers.size(); ++i) {
             out.addresses.push_back(
                 i < given.size() && given[i] ? *given[i] : arena_.take(w.buffers[i].bytes()));
         }
-        const Bytes image = th::patched_image(p->code, out.addresses);
+        const Bytes image = wl::patched_image(p->code, out.addresses);
         out.image = arena_.take(image.size());
         driver_.host().memory().write(out.image, image.data(), image.size());
         return out;
@@ -404,9 +396,9 @@ private:
     }
 
     void write_inputs(const Placed& p, const std::vector<Bytes>& device_layout) {
-        const th::Workload& w = p.program->workload;
+        const wl::Workload& w = p.program->workload;
         for (std::size_t i = 0; i < w.buffers.size(); ++i) {
-            if (w.buffers[i].role == th::BufferRole::input && !device_layout[i].empty()) {
+            if (w.buffers[i].role == wl::BufferRole::input && !device_layout[i].empty()) {
                 driver_.host().memory().write(p.addresses[i], device_layout[i].data(),
                                               device_layout[i].size());
             }
@@ -414,14 +406,14 @@ private:
     }
 
     void poison_output(const Placed& p) {
-        const th::Workload& w = p.program->workload;
+        const wl::Workload& w = p.program->workload;
         const std::size_t out = output_index(w);
         const Bytes fill(w.buffers[out].bytes(), kPoison);
         driver_.host().memory().write(p.addresses[out], fill.data(), fill.size());
     }
 
     Bytes read_output(const Placed& p) {
-        const th::Workload& w = p.program->workload;
+        const wl::Workload& w = p.program->workload;
         const std::size_t out = output_index(w);
         Bytes device(w.buffers[out].bytes());
         driver_.host().memory().read(p.addresses[out], device.data(), device.size());
@@ -462,14 +454,14 @@ private:
 
     // Checks a step's output against the reference for the inputs it was given; returns the
     // output (dense) for the next step.
-    Bytes verify(CommandRecord& r, const Placed& p, const th::WorkloadData& data) {
-        const th::Workload& w = p.program->workload;
+    Bytes verify(CommandRecord& r, const Placed& p, const wl::WorkloadData& data) {
+        const wl::Workload& w = p.program->workload;
         const std::size_t out = output_index(w);
         const Bytes device = read_output(p);
-        const std::string problem = th::check_output(w, data, out, device.data());
+        const std::string problem = wl::check_output(w, data, out, device.data());
         r.ok = problem.empty();
         r.error = problem;
-        return th::unpack(w.buffers[out], device.data());
+        return wl::unpack(w.buffers[out], device.data());
     }
 
     void run_job(std::uint64_t index, sc_core::sc_time arrived) {
@@ -529,15 +521,15 @@ private:
     void run_chain(JobType& t, std::vector<Placed>& set, std::uint64_t index,
                    sc_core::sc_time arrived, std::vector<CommandRecord>& records) {
         // x of step 0 and the y of every binary step; x of step i > 0 is step i-1's result.
-        const th::Workload& w0 = set.front().program->workload;
+        const wl::Workload& w0 = set.front().program->workload;
         driver_.host().memory().write(set.front().addresses[0],
-                                      th::pack(w0.buffers[0], t.fixed[0].data()).data(),
+                                      wl::pack(w0.buffers[0], t.fixed[0].data()).data(),
                                       w0.buffers[0].bytes());
         std::vector<const Placed*> programs;
         for (std::size_t i = 0; i < set.size(); ++i) {
-            const th::Workload& w = set[i].program->workload;
+            const wl::Workload& w = set[i].program->workload;
             if (w.buffers.size() == 3) {
-                const Bytes y = th::pack(w.buffers[1], t.fixed[1 + i].data());
+                const Bytes y = wl::pack(w.buffers[1], t.fixed[1 + i].data());
                 driver_.host().memory().write(set[i].addresses[1], y.data(), y.size());
             }
             poison_output(set[i]);
@@ -557,14 +549,14 @@ private:
         // Each step against the reference of what it was given: the step before's real result.
         Bytes x = t.fixed[0];
         for (std::size_t i = 0; i < set.size(); ++i) {
-            const th::Workload& w = set[i].program->workload;
+            const wl::Workload& w = set[i].program->workload;
             std::vector<Bytes> dense(w.buffers.size());
             dense[0] = x;
             if (w.buffers.size() == 3) {
                 dense[1] = t.fixed[1 + i];
             }
             x = verify(records[records.size() - set.size() + i], set[i],
-                       th::workload_data_for(w, dense));
+                       wl::workload_data_for(w, dense));
         }
     }
 
@@ -572,8 +564,8 @@ private:
     std::optional<Bytes> step(JobType& t, const Placed& p, const std::vector<Bytes>& dense,
                               std::uint64_t index, sc_core::sc_time arrived,
                               std::vector<CommandRecord>& records) {
-        const th::Workload& w = p.program->workload;
-        const th::WorkloadData data = th::workload_data_for(w, dense);
+        const wl::Workload& w = p.program->workload;
+        const wl::WorkloadData data = wl::workload_data_for(w, dense);
         write_inputs(p, data.inputs);
         poison_output(p);
         CommandRecord r = record_for(t, p, index, arrived);
@@ -654,11 +646,11 @@ void check_mix(const WorkloadMix& mix, unsigned vfs, const DeviceConfig& config)
         }
         const ColumnRange slice =
             vf_columns(config.scheduler, vf, config.sriov.total_vfs, g.columns);
-        const th::PartitionShape shape{slice.count, g.core_rows, g.mem_rows};
+        const wl::PartitionShape shape{slice.count, g.core_rows, g.mem_rows};
         for (const JobSpec& job : m.jobs) {
-            for (const th::WorkloadSpec& step : job.steps) {
+            for (const wl::WorkloadSpec& step : job.steps) {
                 try {
-                    (void)th::build_workload(step, shape);
+                    (void)wl::build_workload(step, shape);
                 } catch (const std::exception& e) {
                     throw MixError("mix: VF " + std::to_string(vf) + ": workload \"" + job.name +
                                    "\" on its " + std::to_string(slice.count) +

@@ -1,6 +1,8 @@
 #include "models/host/pci_core.h"
 
+#include "common/tlm/transaction.h"
 #include "pcie/config_regs.h"
+#include "pcie/link_timing.h"
 #include "sriov/endpoint.h"
 #include "sriov/sriov_capability.h"
 
@@ -16,14 +18,6 @@ namespace cap = aie4sim::sriov::cap;
 constexpr std::uint64_t kPfWindow = 0xE0000000;
 constexpr std::uint64_t kVfWindow = 0xC0000000;
 
-// What the host's accesses cost across PCIe, charged in simulated time: a non-posted read waits
-// for its completion; a write is posted.
-sc_core::sc_time read_cost() {
-    return {500, sc_core::SC_NS};
-}
-sc_core::sc_time write_cost() {
-    return {50, sc_core::SC_NS};
-}
 } // namespace
 
 PciCore::PciCore(const sc_core::sc_module_name& name, const DeviceConfig& device)
@@ -31,20 +25,11 @@ PciCore::PciCore(const sc_core::sc_module_name& name, const DeviceConfig& device
 
 void PciCore::access(tlm_utils::simple_initiator_socket<PciCore>& socket, bool write,
                      std::uint64_t address, void* data, unsigned size) {
-    tlm::tlm_generic_payload t;
-    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    t.set_address(address);
-    t.set_data_ptr(static_cast<unsigned char*>(data));
-    t.set_data_length(size);
-    t.set_streaming_width(size);
-    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    socket->b_transport(t, delay);
-    wait(delay + (write ? write_cost() : read_cost()));
-    if (t.is_response_error()) {
-        if (!write) {
-            std::memset(data, 0xFF, size); // an Unsupported Request reads as all-ones
-        }
+    // The host's accesses are charged the link's cost (pcie/link_timing.h).
+    tlm_util::Transaction t(write, address, data, size);
+    if (!t.send_and_wait(socket, write ? pcie::posted_write() : pcie::read_round_trip()) &&
+        !write) {
+        std::memset(data, 0xFF, size); // an Unsupported Request reads as all-ones
     }
 }
 

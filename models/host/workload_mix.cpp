@@ -10,7 +10,7 @@
 
 namespace aie4sim::models::host {
 
-namespace th = tiles::host;
+namespace wl = tiles::workload;
 using common::ConfigNode;
 
 namespace {
@@ -21,26 +21,26 @@ std::string shape_text(std::uint32_t m, std::uint32_t k, std::uint32_t n) {
     return std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n);
 }
 
-th::EltwiseOp eltwise_op(const ConfigNode& node, std::string_view key, const std::string& text) {
+wl::EltwiseOp eltwise_op(const ConfigNode& node, std::string_view key, const std::string& text) {
     if (text == "add") {
-        return th::EltwiseOp::add;
+        return wl::EltwiseOp::add;
     }
     if (text == "mul") {
-        return th::EltwiseOp::mul;
+        return wl::EltwiseOp::mul;
     }
     if (text == "relu") {
-        return th::EltwiseOp::relu;
+        return wl::EltwiseOp::relu;
     }
     node.fail(key, "add, mul or relu, got \"" + text + "\"");
 }
 
-th::DataType stream_type(const ConfigNode& node) {
-    return node.get_choice("type", "int8", {"int8", "bf16"}) == "bf16" ? th::DataType::bf16
-                                                                       : th::DataType::int8;
+wl::DataType stream_type(const ConfigNode& node) {
+    return node.get_choice("type", "int8", {"int8", "bf16"}) == "bf16" ? wl::DataType::bf16
+                                                                       : wl::DataType::int8;
 }
 
-th::EltwiseSpec eltwise_step(const ConfigNode& node, th::EltwiseOp op) {
-    th::EltwiseSpec e;
+wl::EltwiseSpec eltwise_step(const ConfigNode& node, wl::EltwiseOp op) {
+    wl::EltwiseSpec e;
     e.op = op;
     e.type = stream_type(node);
     e.count = static_cast<std::uint32_t>(node.get_uint("count", 65536, 1, kMaxElements));
@@ -61,21 +61,21 @@ JobSpec parse_job(const ConfigNode& node) {
         if (!std::regex_match(text, m, shape)) {
             node.fail("shape", "a GEMM shape MxKxN such as \"256x256x256\", got \"" + text + "\"");
         }
-        th::GemmSpec g;
+        wl::GemmSpec g;
         g.m = static_cast<std::uint32_t>(std::stoul(m[1]));
         g.k = static_cast<std::uint32_t>(std::stoul(m[2]));
         g.n = static_cast<std::uint32_t>(std::stoul(m[3]));
         const bool bf16 = node.get_choice("type", "int8", {"int8", "bf16"}) == "bf16";
-        g.type = bf16 ? th::GemmType::bf16_fp32 : th::GemmType::int8_int32;
+        g.type = bf16 ? wl::GemmType::bf16_fp32 : wl::GemmType::int8_int32;
         job.steps.emplace_back(g);
         job.name = "gemm " + shape_text(g.m, g.k, g.n) + (bf16 ? " bf16" : " int8");
     } else if (op == "eltwise") {
         node.expect_only({"op", "weight", "kind", "type", "count", "shift"});
-        const th::EltwiseSpec e =
+        const wl::EltwiseSpec e =
             eltwise_step(node, eltwise_op(node, "kind", node.get_string("kind", "add")));
         job.steps.emplace_back(e);
         job.name = node.get_string("kind", "add") + " " + std::to_string(e.count) + " " +
-                   th::data_type_name(e.type);
+                   wl::data_type_name(e.type);
     } else if (op == "eltwise_chain") {
         node.expect_only({"op", "weight", "steps", "type", "count", "shift"});
         job.kind = JobKind::eltwise_chain;
@@ -89,19 +89,19 @@ JobSpec parse_job(const ConfigNode& node) {
             node.fail("steps",
                       "2 to 16 comma-separated steps (add, mul, relu), got \"" + steps + "\"");
         }
-        const auto& first = std::get<th::EltwiseSpec>(job.steps.front());
+        const auto& first = std::get<wl::EltwiseSpec>(job.steps.front());
         job.name = "chain " + steps + " " + std::to_string(first.count) + " " +
-                   th::data_type_name(first.type);
+                   wl::data_type_name(first.type);
     } else if (op == "softmax") {
         node.expect_only({"op", "weight", "rows", "cols"});
-        th::SoftmaxSpec s;
+        wl::SoftmaxSpec s;
         s.rows = static_cast<std::uint32_t>(node.get_uint("rows", 64, 1, 65536));
         s.cols = static_cast<std::uint32_t>(node.get_uint("cols", 256, 1, 65536));
         job.steps.emplace_back(s);
         job.name = "softmax " + std::to_string(s.rows) + "x" + std::to_string(s.cols);
     } else if (op == "copy") {
         node.expect_only({"op", "weight", "bytes"});
-        th::CopySpec c;
+        wl::CopySpec c;
         c.bytes = node.get_uint("bytes", 65536, 1, kMaxElements);
         job.steps.emplace_back(c);
         job.name = "copy " + std::to_string(c.bytes);
@@ -247,16 +247,16 @@ const VfMix& WorkloadMix::for_vf(unsigned vf) const {
     return it == per_vf.end() ? all : it->second;
 }
 
-std::vector<th::WorkloadSpec> transformer_steps(const TransformerSpec& t) {
+std::vector<wl::WorkloadSpec> transformer_steps(const TransformerSpec& t) {
     const auto bf16 = [](std::uint32_t m, std::uint32_t k, std::uint32_t n) {
-        return th::GemmSpec{m, k, n, th::GemmType::bf16_fp32};
+        return wl::GemmSpec{m, k, n, wl::GemmType::bf16_fp32};
     };
-    th::EltwiseSpec relu;
-    relu.op = th::EltwiseOp::relu;
-    relu.type = th::DataType::bf16;
+    wl::EltwiseSpec relu;
+    relu.op = wl::EltwiseOp::relu;
+    relu.type = wl::DataType::bf16;
     relu.count = t.seq * t.d_ff;
     return {bf16(t.seq, t.d_model, t.seq),
-            th::SoftmaxSpec{t.seq, t.seq},
+            wl::SoftmaxSpec{t.seq, t.seq},
             bf16(t.seq, t.seq, t.d_model),
             bf16(t.seq, t.d_model, t.d_ff),
             relu,

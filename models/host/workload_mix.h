@@ -5,7 +5,7 @@
 // the next; a transformer-style block). A duration and/or a job count bounds the run.
 // Read from JSON with errors that name the field ("mix: vfs.2.arrival.per_ms: ...").
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <boost/json/value.hpp>
 #include <cstdint>
@@ -60,7 +60,7 @@ struct JobSpec {
     std::string name; // as the report prints it: "gemm 256x256x256 int8", "transformer 64/64/128"
     JobKind kind = JobKind::single;
     // single: one step; eltwise_chain: the steps, each one's result the next one's x.
-    std::vector<tiles::host::WorkloadSpec> steps;
+    std::vector<tiles::workload::WorkloadSpec> steps;
     TransformerSpec transformer;
     unsigned weight = 1;
 };
@@ -85,6 +85,6 @@ WorkloadMix parse_mix(const boost::json::value& document);
 
 // The steps of a transformer block, in order (for building and for the docs): QK^T GEMM,
 // softmax, AV GEMM, W1 GEMM, relu, W2 GEMM.
-std::vector<tiles::host::WorkloadSpec> transformer_steps(const TransformerSpec& spec);
+std::vector<tiles::workload::WorkloadSpec> transformer_steps(const TransformerSpec& spec);
 
 } // namespace aie4sim::models::host

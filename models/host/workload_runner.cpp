@@ -1,28 +1,28 @@
 #include "models/host/workload_runner.h"
 
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/workload_data.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/workload_data.h"
 #include "common/align.h"
 #include "models/queue/ert_command.h"
 
 namespace aie4sim::models::host {
 
-namespace th = tiles::host;
+namespace wl = tiles::workload;
 
 WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadRequest& request,
                             std::uint64_t base) {
     WorkloadResult result;
     result.vf = vf;
     const HostDriver::ArrayView view = driver.array_view(vf);
-    const th::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
+    const wl::PartitionShape shape{view.columns, view.core_rows, view.mem_rows};
     result.visible_columns = view.columns;
-    th::Workload w;
-    th::ControlCode code;
+    wl::Workload w;
+    wl::ControlCode code;
     try {
-        w = th::build_workload(request.spec, shape);
-        const auto elf = th::assemble_workload(w);
-        code = th::load_control_elf(elf.data(), elf.size());
+        w = wl::build_workload(request.spec, shape);
+        const auto elf = wl::assemble_workload(w);
+        code = wl::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
         result.error = e.what();
         return result;
@@ -31,10 +31,10 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     result.plan = w.plan;
     result.useful_ops = w.useful_ops;
     result.columns = w.columns_used;
-    for (const th::ControlCode::Uc& uc : code.ucs) {
+    for (const wl::ControlCode::Uc& uc : code.ucs) {
         result.pages += uc.pages;
     }
-    const th::WorkloadData data = th::make_workload_data(w, request.seed);
+    const wl::WorkloadData data = wl::make_workload_data(w, request.seed);
 
     // Host memory: queue, command BO (+ trace record), argument words, instruction buffer,
     // then the kernel's buffers.
@@ -59,7 +59,7 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     }
     std::vector<std::uint8_t> image;
     try {
-        image = request.device_patch ? code.image : th::patched_image(code, addresses);
+        image = request.device_patch ? code.image : wl::patched_image(code, addresses);
     } catch (const std::exception& e) {
         result.error = e.what();
         return result;
@@ -67,15 +67,7 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     mem.write(instructions, image.data(), image.size());
     mem.write(arguments, addresses.data(), addresses.size() * 8);
 
-    hq::StartDpu dpu;
-    for (const th::ControlCode::Uc& uc : code.ucs) {
-        hq::DpuData d{};
-        d.dtrace_buffer = dpu.dpu.empty() ? trace : 0;
-        d.instruction_buffer = instructions + uc.offset;
-        d.instruction_size = static_cast<std::uint32_t>(uc.size);
-        d.uc_index = static_cast<std::uint16_t>(uc.index);
-        dpu.dpu.push_back(d);
-    }
+    const hq::StartDpu dpu = hq::start_dpu_for(code.ucs, instructions, trace);
     const std::vector<std::uint32_t> words = hq::encode_start_dpu(dpu);
     mem.write(command_bo, words.data(), words.size() * 4);
     hq::Command command = hq::command_from_start_dpu(dpu, command_bo);
@@ -110,12 +102,12 @@ WorkloadResult run_workload(HostDriver& driver, unsigned vf, const WorkloadReque
     result.completed = true;
     result.verified = true;
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
-        if (w.buffers[i].role != th::BufferRole::output) {
+        if (w.buffers[i].role != wl::BufferRole::output) {
             continue;
         }
         std::vector<std::uint8_t> device(w.buffers[i].bytes());
         mem.read(addresses[i], device.data(), device.size());
-        const std::string problem = th::check_output(w, data, i, device.data());
+        const std::string problem = wl::check_output(w, data, i, device.data());
         if (!problem.empty()) {
             result.verified = false;
             result.error = problem;

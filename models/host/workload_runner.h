@@ -6,7 +6,7 @@
 // one uC, indirect for several) on the VF's queue, waits for it, and checks every output
 // against the CPU reference (workload_data.h).
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 #include "models/host/host_driver.h"
 
 #include <cstdint>
@@ -15,7 +15,7 @@
 namespace aie4sim::models::host {
 
 struct WorkloadRequest {
-    tiles::host::WorkloadSpec spec = tiles::host::GemmSpec{};
+    tiles::workload::WorkloadSpec spec = tiles::workload::GemmSpec{};
     std::uint32_t seed = 1;
     // Leave the instruction buffer unpatched and pass the buffers' addresses as the command's
     // argument list, so that the uCs patch the BDs themselves (APPLY_OFFSET_57) instead of the

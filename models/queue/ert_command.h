@@ -56,6 +56,23 @@ struct StartDpu {
     std::vector<std::uint32_t> payload;        // words after the entries (kernel arguments)
 };
 
+// The START_DPU command of a control code loaded at device address `image`: one entry per uC
+// of `ucs` (anything with `index`, `offset` and `size`, such as the workload builder's
+// ControlCode::Uc), in order, the trace record (`dtrace`, 0 for none) named by the first.
+template <typename Ucs>
+StartDpu start_dpu_for(const Ucs& ucs, std::uint64_t image, std::uint64_t dtrace) {
+    StartDpu command;
+    for (const auto& uc : ucs) {
+        DpuData d{};
+        d.dtrace_buffer = command.dpu.empty() ? dtrace : 0;
+        d.instruction_buffer = image + uc.offset;
+        d.instruction_size = static_cast<std::uint32_t>(uc.size);
+        d.uc_index = static_cast<std::uint16_t>(uc.index);
+        command.dpu.push_back(d);
+    }
+    return command;
+}
+
 // The command BO's words: header (state NEW), cu masks, dpu entries, payload. Throws
 // std::invalid_argument when it does not fit the header's fields.
 std::vector<std::uint32_t> encode_start_dpu(const StartDpu& command);

@@ -4,7 +4,7 @@
 
 #include "aie_tiles/array_config.h"
 #include "aie_tiles/cert/cert_runner.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 #include "common/config_node.h"
 #include "tests/aie_tiles/support/tile_regs.h"
 #include "tests/aie_tiles/support/workload_runner.h"
@@ -138,8 +138,8 @@ TEST_CASE("reset_columns returns columns to reset state and leaves the others al
 TEST_CASE("a workload after a failed run and a reset: the device layer's recovery", "[array]") {
     ArrayBench b;
     std::vector<std::int8_t> a(std::size_t{40} * 24, 1), bm(std::size_t{24} * 30, 2);
-    const auto w =
-        host::build_gemm({40, 24, 30, host::GemmType::int8_int32}, host::PartitionShape{});
+    const auto w = workload::build_gemm({40, 24, 30, workload::GemmType::int8_int32},
+                                        workload::PartitionShape{});
     // The host refuses reads of B: the run fails with a device error.
     b.host.add_error_window(buffer_address(1), buffer_address(1) + 0x1000);
     auto run = run_workload(b, w, {as_bytes(a), as_bytes(bm), {}});
@@ -227,8 +227,8 @@ TEST_CASE("memory is allocated lazily: the default partition stays small", "[arr
     ArrayBench b;
     CHECK(b.array->resident_bytes() == 0);
     std::vector<std::int8_t> a(std::size_t{256} * 256, 3), bm(std::size_t{256} * 256, -1);
-    const auto w =
-        host::build_gemm({256, 256, 256, host::GemmType::int8_int32}, host::PartitionShape{});
+    const auto w = workload::build_gemm({256, 256, 256, workload::GemmType::int8_int32},
+                                        workload::PartitionShape{});
     const auto run = run_workload(b, w, {as_bytes(a), as_bytes(bm), {}});
     REQUIRE(run.result.ok());
     // 12 compute memories (128 KiB each) plus the memtile pages the panels use.
@@ -239,16 +239,16 @@ TEST_CASE("memory is allocated lazily: the default partition stays small", "[arr
 TEST_CASE("a column reset in the middle of a GEMM: no crash, the array recovers", "[array]") {
     ArrayBench b;
     std::vector<std::int8_t> a(std::size_t{96} * 80, 1), bm(std::size_t{80} * 100, 1);
-    host::BuildOptions opt;
+    workload::BuildOptions opt;
     opt.max_tile_m = 8; // many units: the reset lands mid-stream
-    const auto w =
-        host::build_gemm({96, 80, 100, host::GemmType::int8_int32}, host::PartitionShape{}, opt);
+    const auto w = workload::build_gemm({96, 80, 100, workload::GemmType::int8_int32},
+                                        workload::PartitionShape{}, opt);
     std::vector<std::uint64_t> args{buffer_address(0), buffer_address(1), buffer_address(2)};
     b.host.write(args[0], a.data(), a.size());
     b.host.write(args[1], bm.data(), bm.size());
-    const auto elf = host::assemble_workload(w);
-    const auto code = host::load_control_elf(elf.data(), elf.size());
-    const auto image = host::patched_image(code, args);
+    const auto elf = workload::assemble_workload(w);
+    const auto code = workload::load_control_elf(elf.data(), elf.size());
+    const auto image = workload::patched_image(code, args);
     b.host.write(kInstructionAddress, image.data(), image.size());
     std::vector<cert::UcTask> tasks;
     for (const auto& uc : code.ucs) {
@@ -283,8 +283,8 @@ TEST_CASE("a column reset in the middle of a GEMM: no crash, the array recovers"
 
 TEST_CASE("host bus latency slows the shim but not the result", "[array]") {
     std::vector<std::int8_t> a(std::size_t{64} * 64, 2), bm(std::size_t{64} * 64, 3);
-    const auto w =
-        host::build_gemm({64, 64, 64, host::GemmType::int8_int32}, host::PartitionShape{});
+    const auto w = workload::build_gemm({64, 64, 64, workload::GemmType::int8_int32},
+                                        workload::PartitionShape{});
     std::uint64_t fast = 0;
     {
         ArrayBench b;

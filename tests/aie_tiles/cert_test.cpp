@@ -5,9 +5,9 @@
 
 #include "aie_tiles/cert/cert_runner.h"
 #include "aie_tiles/format/cert_isa.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/tile_program.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/tile_program.h"
 #include "tests/aie_tiles/support/array_bench.h"
 #include "tests/aie_tiles/support/workload_runner.h"
 
@@ -33,15 +33,15 @@ std::string hex(std::uint64_t v) {
     return t;
 }
 
-host::ControlCode assemble(const std::string& body, unsigned columns = 1) {
-    const auto elf = host::assemble_partial(".target aie4\n.partition " + std::to_string(columns) +
-                                            "column\n" + body);
-    return host::load_control_elf(elf.data(), elf.size());
+workload::ControlCode assemble(const std::string& body, unsigned columns = 1) {
+    const auto elf = workload::assemble_partial(".target aie4\n.partition " +
+                                                std::to_string(columns) + "column\n" + body);
+    return workload::load_control_elf(elf.data(), elf.size());
 }
 
 struct AsmRun {
     cert::RunResult result;
-    host::ControlCode code;
+    workload::ControlCode code;
 };
 
 // Runs `body` (jobs, EOF, data; `.attach_to_group` for more uCs) on the bench's 3 columns.
@@ -125,7 +125,7 @@ bd:
   .long 10
   .long 11
 )";
-    const host::ControlCode code = assemble(body);
+    const workload::ControlCode code = assemble(body);
     REQUIRE(code.ucs.size() == 1);
     const cert::PageDecode d = cert::decode_page(code.image.data(), cert::kPageSize, 0);
     INFO(d.error);
@@ -290,7 +290,7 @@ TEST_CASE("a poll that is never satisfied fails with a timeout naming the value"
 TEST_CASE("WAIT_TCTS consumes the task-completion tokens of a DMA channel", "[cert][exec]") {
     ArrayBench b;
     // Core (0, 2) copies 64 bytes to itself: MM2S0 -> its switch -> S2MM0, with a token.
-    host::TileProgram p(Geometry{});
+    workload::TileProgram p(Geometry{});
     p.connect(0, 2, PortRef{PortKind::dma, 0}, PortRef{PortKind::dma, 0});
     p.bd(0, 2, DmaDir::mm2s, 0, 0, linear_bd(0x0, 64));
     p.bd(0, 2, DmaDir::s2mm, 0, 1, linear_bd(0x100, 64));
@@ -302,8 +302,8 @@ TEST_CASE("WAIT_TCTS consumes the task-completion tokens of a DMA channel", "[ce
     for (std::uint32_t i = 0; i < 16; ++i) {
         REQUIRE(b.array->write32(kCoreMemory + 4 * i, 100 + i));
     }
-    const auto elf = host::assemble_partial(text);
-    const auto code = host::load_control_elf(elf.data(), elf.size());
+    const auto elf = workload::assemble_partial(text);
+    const auto code = workload::load_control_elf(elf.data(), elf.size());
     const auto result = run_code(b, code, code.image, 0, 3);
     INFO(result.error);
     REQUIRE(result.ok());

@@ -3,14 +3,14 @@
 // large for their fields all give an ElfError naming the problem, never another exception or a
 // read outside the file. The ELFs are written here by hand, so no assembler is needed.
 
-#include "aie_tiles/host/control_elf.h"
+#include "aie_tiles/workload/control_elf.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>
 #include <string>
 #include <vector>
 
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 
 namespace {
 

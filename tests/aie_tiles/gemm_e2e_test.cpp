@@ -1,8 +1,8 @@
 // End to end in one process: workload builder -> control code -> array -> host memory, for
 // GEMMs of several shapes, compared with CPU references.
 
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
 #include "tests/aie_tiles/support/workload_runner.h"
 
 #include <catch2/catch.hpp>
@@ -10,7 +10,7 @@
 #include <random>
 
 using namespace aie4sim;
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 using aie4sim::testing::ArrayBench;
 
 namespace {

@@ -1,7 +1,7 @@
 // End to end: element-wise operations and softmax through builder -> control code -> array.
 
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
 #include "tests/aie_tiles/support/workload_runner.h"
 
 #include <catch2/catch.hpp>
@@ -9,7 +9,7 @@
 #include <random>
 
 using namespace aie4sim;
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 using aie4sim::testing::ArrayBench;
 
 namespace {

@@ -3,12 +3,12 @@
 // aiebu-asm makes of its assembly.
 
 #include "aie_tiles/format/cert_isa.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
-#include "aie_tiles/host/workload_data.h"
-#include "aie_tiles/host/workload_json.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
+#include "aie_tiles/workload/workload_data.h"
+#include "aie_tiles/workload/workload_json.h"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -16,7 +16,7 @@
 #include <set>
 
 using namespace aie4sim::tiles;
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 
 TEST_CASE("GEMM buffers: argument order and padded layouts", "[workload]") {
     const Workload w = build_gemm({100, 70, 130, GemmType::int8_int32}, PartitionShape{});

@@ -4,7 +4,7 @@
 
 #include "cosim/bridge/bridge.h"
 #include "models/aie4_device.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>

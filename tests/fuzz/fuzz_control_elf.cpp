@@ -1,12 +1,12 @@
 // The control-code ELF loader: any file is a ControlCode whose uCs and patches lie inside its
 // image, or an ElfError naming the problem. Any other exception escapes and libFuzzer reports it
 // with the input. A loaded program is also patched as XRT patches it.
-#include "aie_tiles/host/control_elf.h"
+#include "aie_tiles/workload/control_elf.h"
 #include "tests/fuzz/fuzz_input.h"
 
 #include <vector>
 
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 using aie4sim::fuzz::invariant_broken;
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls

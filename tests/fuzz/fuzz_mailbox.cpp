@@ -5,6 +5,7 @@
 //
 // Input: the x2i head and tail register values, then the ring's bytes (zero-padded).
 #include "common/log.h"
+#include "common/tlm/transaction.h"
 #include "models/device_config.h"
 #include "models/firmware/mailbox.h"
 #include "models/firmware/mgmt_protocol.h"
@@ -36,14 +37,8 @@ struct Host : sc_core::sc_module {
     explicit Host(const sc_core::sc_module_name& name) : sc_module(name) { SC_THREAD(drain); }
 
     std::uint32_t access(bool write, std::uint32_t offset, std::uint32_t value) {
-        tlm::tlm_generic_payload t;
         sc_core::sc_time delay;
-        t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        t.set_address(offset);
-        t.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
-        t.set_data_length(4);
-        t.set_streaming_width(4);
-        registers->b_transport(t, delay);
+        tlm_util::Transaction(write, offset, &value, 4).send(registers, delay);
         return value;
     }
     void drain() {

@@ -7,7 +7,7 @@
 //                          [--contexts N]
 //   aie4sim-accel-test BDF gemm M K N [--type int8|bf16] [--seed S] [--repeat R] [--elf FILE]
 //                          [--device-patch]
-//        builds the GEMM for the VF's array (aie_tiles/host, the same builder as the model's
+//        builds the GEMM for the VF's array (aie_tiles/workload, the same builder as the model's
 //        tools), takes its control-code ELF from FILE or assembles it with aiebu-asm
 //        ($AIE4SIM_AIEBU_ASM, else /usr/bin/aiebu-asm), loads it and patches the buffers'
 //        addresses in as XRT does (or, with --device-patch, passes them as the argument list for
@@ -15,10 +15,10 @@
 //        BO, queue 1.0 packet, doorbell), waits with DRM_IOCTL_AMDXDNA_WAIT_CMD, checks the
 //        command state and the result against the CPU reference, and prints the simulated time
 //        the device reports.
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/workload.h"
-#include "aie_tiles/host/workload_data.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/workload.h"
+#include "aie_tiles/workload/workload_data.h"
 #include "models/queue/ert_command.h"
 #include "models/queue/host_queue.h"
 
@@ -118,6 +118,9 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
 }
 
 int main(int argc, char** argv) {
+    // In the guest, the assembler is the guest's own (XRT's libxrt-utils-npu), not the one
+    // the build fetched, which the workload tool names by default.
+    setenv("AIE4SIM_AIEBU_ASM", "/usr/bin/aiebu-asm", 0);
     if (argc < 2) {
         std::fprintf(stderr, "usage: aie4sim-accel-test BDF [--cols N] [--rows N] [--core-rows N] "
                              "[--mem-rows N] [--contexts N]\n");
@@ -245,7 +248,7 @@ int main(int argc, char** argv) {
 
 namespace {
 
-namespace th = aie4sim::tiles::host;
+namespace wl = aie4sim::tiles::workload;
 
 double now_ms() {
     timespec ts{};
@@ -260,7 +263,7 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
                              "[--seed S] [--repeat R] [--elf FILE] [--device-patch]\n");
         return 2;
     }
-    th::GemmSpec g;
+    wl::GemmSpec g;
     std::uint32_t* dims[] = {&g.m, &g.k, &g.n};
     for (int i = 0; i < 3; ++i) {
         // Digits only, within 32 bits: strtoul would wrap "-1" and truncate 2^32 to 0.
@@ -289,8 +292,8 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
             break;
         }
         if (k == "--type") {
-            g.type = std::string(argv[i + 1]) == "bf16" ? th::GemmType::bf16_fp32
-                                                        : th::GemmType::int8_int32;
+            g.type = std::string(argv[i + 1]) == "bf16" ? wl::GemmType::bf16_fp32
+                                                        : wl::GemmType::int8_int32;
         } else if (k == "--seed") {
             seed = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 0));
         } else if (k == "--repeat") {
@@ -300,16 +303,16 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         }
         ++i;
     }
-    const char* type = g.type == th::GemmType::int8_int32 ? "int8" : "bf16";
+    const char* type = g.type == wl::GemmType::int8_int32 ? "int8" : "bf16";
     // The array this VF sees, from the driver's metadata query.
-    th::PartitionShape shape{meta.cols, meta.core.row_count, meta.mem.row_count};
-    th::Workload w;
-    th::ControlCode code;
+    wl::PartitionShape shape{meta.cols, meta.core.row_count, meta.mem.row_count};
+    wl::Workload w;
+    wl::ControlCode code;
     try {
-        w = th::build_gemm(g, shape);
+        w = wl::build_gemm(g, shape);
         std::vector<std::uint8_t> elf;
         if (elf_path.empty()) {
-            elf = th::assemble_workload(w);
+            elf = wl::assemble_workload(w);
         } else {
             FILE* f = std::fopen(elf_path.c_str(), "rb");
             if (f == nullptr) {
@@ -321,14 +324,14 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
             }
             std::fclose(f);
         }
-        code = th::load_control_elf(elf.data(), elf.size());
+        code = wl::load_control_elf(elf.data(), elf.size());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "aie4sim-accel-test: cannot build the GEMM: %s\n", e.what());
         return 1;
     }
     std::printf("%s: %s on %u columns (%s); control code: %zu uC(s), %zu bytes\n", bdf.c_str(),
                 w.op.c_str(), w.columns_used, w.plan.c_str(), code.ucs.size(), code.image.size());
-    const th::WorkloadData data = th::make_workload_data(w, seed);
+    const wl::WorkloadData data = wl::make_workload_data(w, seed);
 
     // Buffer objects as XRT makes them: the queue, the instruction buffer and the command BO
     // (AMDXDNA_BO_CMD), the argument list and the kernel's buffers (AMDXDNA_BO_SHARE).
@@ -346,7 +349,7 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
         static_cast<std::uint64_t*>(args.cpu)[i] = buffers.back().device_address;
     }
     try {
-        const auto image = device_patch ? code.image : th::patched_image(code, addresses);
+        const auto image = device_patch ? code.image : wl::patched_image(code, addresses);
         std::memcpy(instructions.cpu, image.data(), image.size());
     } catch (const std::exception& e) {
         std::fprintf(stderr, "aie4sim-accel-test: %s\n", e.what());
@@ -375,16 +378,9 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     }
 
     // The START_DPU command: one ert_dpu_data per uC, the trace record in the first.
-    hq::StartDpu dpu;
     const std::uint64_t trace_address = command.device_address + 2048;
-    for (const th::ControlCode::Uc& uc : code.ucs) {
-        hq::DpuData d{};
-        d.dtrace_buffer = dpu.dpu.empty() ? trace_address : 0;
-        d.instruction_buffer = instructions.device_address + uc.offset;
-        d.instruction_size = static_cast<std::uint32_t>(uc.size);
-        d.uc_index = static_cast<std::uint16_t>(uc.index);
-        dpu.dpu.push_back(d);
-    }
+    const hq::StartDpu dpu =
+        hq::start_dpu_for(code.ucs, instructions.device_address, trace_address);
     const std::vector<std::uint32_t> command_words = hq::encode_start_dpu(dpu);
     hq::Command submission = hq::command_from_start_dpu(dpu, command.device_address);
     if (device_patch) {
@@ -436,9 +432,9 @@ int gemm_main(int fd, const amdxdna_drm_query_aie_metadata& meta, const std::str
     // The result against the CPU reference.
     std::string problem;
     for (std::size_t i = 0; i < w.buffers.size() && problem.empty(); ++i) {
-        if (w.buffers[i].role == th::BufferRole::output) {
+        if (w.buffers[i].role == wl::BufferRole::output) {
             problem =
-                th::check_output(w, data, i, static_cast<const std::uint8_t*>(buffers[i].cpu));
+                wl::check_output(w, data, i, static_cast<const std::uint8_t*>(buffers[i].cpu));
         }
     }
     const bool verified = problem.empty();

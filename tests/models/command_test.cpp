@@ -2,8 +2,8 @@
 // as XRT's shim does (queue 1.0, START_DPU command BOs, direct and indirect packets, runlists),
 // the command processor runs AMD control code assembled by the real aiebu-asm on the array,
 // and results are checked against CPU references.
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
 #include "common/log.h"
 #include "device_fixture.h"
 #include "models/host/workload_runner.h"
@@ -16,7 +16,7 @@
 using namespace aie4sim;
 using namespace aie4sim::testing;
 using models::host::HostDriver;
-namespace th = aie4sim::tiles::host;
+namespace wl = aie4sim::tiles::workload;
 
 namespace {
 constexpr std::uint64_t kRegion = std::uint64_t{1} << 28; // 256 MiB per run
@@ -28,13 +28,13 @@ constexpr const char* kHeader = ".target aie4\n.partition 3column\n";
 
 // Control code assembled by the real aiebu-asm (partial ELF), placed at `at` in host memory.
 struct Program {
-    th::ControlCode code;
+    wl::ControlCode code;
     std::uint64_t base = 0;
 };
 Program place(HostDriver& d, const std::string& assembly, std::uint64_t at) {
-    const auto elf = th::assemble_partial(std::string(kHeader) + assembly);
+    const auto elf = wl::assemble_partial(std::string(kHeader) + assembly);
     Program p;
-    p.code = th::load_control_elf(elf.data(), elf.size());
+    p.code = wl::load_control_elf(elf.data(), elf.size());
     p.base = at;
     d.host().memory().write(at, p.code.image.data(), p.code.image.size());
     return p;
@@ -98,18 +98,18 @@ TEST_CASE("standalone workloads are bit-exact through a VF: GEMMs, element-wise,
     std::vector<models::host::WorkloadResult> results;
     b.run([&](HostDriver& d) {
         bring_up(d, 1);
-        const th::WorkloadSpec specs[] = {
-            th::GemmSpec{1, 1, 1},
-            th::GemmSpec{100, 70, 130},
-            th::GemmSpec{37, 200, 19},
-            th::GemmSpec{256, 256, 256},
-            th::GemmSpec{48, 96, 40, th::GemmType::bf16_fp32},
-            th::EltwiseSpec{th::EltwiseOp::mul, th::DataType::int8, 3001, 3},
-            th::SoftmaxSpec{9, 50},
-            th::CopySpec{100003},
+        const wl::WorkloadSpec specs[] = {
+            wl::GemmSpec{1, 1, 1},
+            wl::GemmSpec{100, 70, 130},
+            wl::GemmSpec{37, 200, 19},
+            wl::GemmSpec{256, 256, 256},
+            wl::GemmSpec{48, 96, 40, wl::GemmType::bf16_fp32},
+            wl::EltwiseSpec{wl::EltwiseOp::mul, wl::DataType::int8, 3001, 3},
+            wl::SoftmaxSpec{9, 50},
+            wl::CopySpec{100003},
         };
         unsigned i = 0;
-        for (const th::WorkloadSpec& s : specs) {
+        for (const wl::WorkloadSpec& s : specs) {
             results.push_back(models::host::run_workload(d, 1, {s, 7 + i}, region(i)));
             ++i;
         }
@@ -131,7 +131,7 @@ TEST_CASE("the uCs patch the BD addresses themselves when the command carries ar
     models::host::WorkloadResult r;
     b.run([&](HostDriver& d) {
         bring_up(d, 1);
-        models::host::WorkloadRequest request{th::GemmSpec{64, 80, 96}, 4};
+        models::host::WorkloadRequest request{wl::GemmSpec{64, 80, 96}, 4};
         request.device_patch = true; // unpatched ELF + argument list: APPLY_OFFSET_57 on device
         r = models::host::run_workload(d, 1, request, region(0));
     });
@@ -143,7 +143,7 @@ TEST_CASE("the uCs patch the BD addresses themselves when the command carries ar
 namespace {
 // Runs one GEMM per VF at the same time, one host thread per VF.
 std::vector<models::host::WorkloadResult> concurrent_gemms(DeviceBench& b, unsigned vfs,
-                                                           th::GemmSpec g) {
+                                                           wl::GemmSpec g) {
     std::vector<models::host::WorkloadResult> results(vfs);
     b.run([&](HostDriver& d) {
         bring_up(d, vfs);
@@ -219,9 +219,9 @@ TEST_CASE("bad control code ends its command in ERROR; the device keeps serving"
         deadlock = run_program(d, q, "START_JOB 0\n LOCAL_BARRIER $lb0, 2\nEND_JOB\nEOF\n",
                                region(0) + 0x300000);
         // The same VF and another VF still run real work.
-        good = models::host::run_workload(d, 2, {th::GemmSpec{32, 32, 32}, 5}, region(1));
+        good = models::host::run_workload(d, 2, {wl::GemmSpec{32, 32, 32}, 5}, region(1));
         same_vf =
-            models::host::run_workload(d, 1, {th::GemmSpec{16, 16, 16}, 6}, region(2)).verified;
+            models::host::run_workload(d, 1, {wl::GemmSpec{16, 16, 16}, 6}, region(2)).verified;
     });
     REQUIRE(b.failure.empty());
     CHECK(outside == hq::kStateError);
@@ -362,7 +362,7 @@ TEST_CASE("a malformed queue stops only that context", "[commands][errors]") {
         c.ucs.push_back(hq::UcCommand{0, region(0) + 0x10000, 0, 0, 0});
         models::host::submit(d, q, c);
         CHECK_FALSE(models::host::wait_for(d, q, 0, sc_core::sc_time(1, sc_core::SC_MS)));
-        other = models::host::run_workload(d, 2, {th::GemmSpec{32, 32, 32}, 9}, region(1));
+        other = models::host::run_workload(d, 2, {wl::GemmSpec{32, 32, 32}, 9}, region(1));
     });
     REQUIRE(b.failure.empty());
     CHECK(other.verified);
@@ -401,7 +401,7 @@ TEST_CASE("destroying a context stops its running command; the array serves the 
         sc_core::wait(sc_core::sc_time(20, sc_core::SC_US));
         d.destroy_context(q.context);
         destroyed = sc_core::sc_time_stamp();
-        other = models::host::run_workload(d, 2, {th::GemmSpec{32, 32, 32}, 2}, region(1));
+        other = models::host::run_workload(d, 2, {wl::GemmSpec{32, 32, 32}, 2}, region(1));
     });
     REQUIRE(b.failure.empty());
     INFO(other.error);
@@ -417,12 +417,12 @@ TEST_CASE("a context that reuses an old context's id after DESTROY_VFS finds the
     bool first = false, second = false;
     b.run([&](HostDriver& d) {
         bring_up(d, 1);
-        first = models::host::run_workload(d, 1, {th::GemmSpec{32, 32, 32}, 1}, region(0)).verified;
+        first = models::host::run_workload(d, 1, {wl::GemmSpec{32, 32, 32}, 1}, region(0)).verified;
         switches_before = b.device.commands().arbiter().switches();
         d.disable_vfs();
         d.enable_vfs(1); // the VF's firmware starts again: its next context id is 1 again
         second =
-            models::host::run_workload(d, 1, {th::GemmSpec{32, 32, 32}, 2}, region(1)).verified;
+            models::host::run_workload(d, 1, {wl::GemmSpec{32, 32, 32}, 2}, region(1)).verified;
         switches_after = b.device.commands().arbiter().switches();
     });
     REQUIRE(b.failure.empty());

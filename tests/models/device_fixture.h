@@ -5,7 +5,7 @@
 #include "models/aie4_device.h"
 #include "models/host/host_driver.h"
 #include "models/host/host_system.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 
 #include <functional>
 #include <string>

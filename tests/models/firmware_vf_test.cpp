@@ -128,8 +128,8 @@ TEST_CASE("hardware contexts: own partition, doorbell pages, completion vectors"
         CHECK(d.call(1, mgmt::kDestroyHwContext, words({c1.id, 0}), 4).status == mgmt::kError);
     });
     REQUIRE(b.failure.empty());
-    CHECK(b.device.firmware().contexts(1).size() == 1);
-    CHECK(b.device.firmware().contexts(2).empty());
+    CHECK(b.device.contexts().of(1).size() == 1);
+    CHECK(b.device.contexts().of(2).empty());
 }
 
 TEST_CASE("a function may hold max_contexts contexts, then is refused", "[firmware][vf]") {
@@ -178,9 +178,9 @@ TEST_CASE("a VF's FLR resets its firmware state and republishes its mailbox", "[
     REQUIRE(b.failure.empty());
     CHECK(valid_right_after == 0);
     CHECK(b.device.sram(1).read32(mgmt::info::kValid) == 1);
-    CHECK(b.device.firmware().contexts(1).empty());
+    CHECK(b.device.contexts().of(1).empty());
     CHECK(b.device.firmware().partitions(1).empty());
-    CHECK(b.device.firmware().contexts(2).size() == 1); // VF2 untouched
+    CHECK(b.device.contexts().of(2).size() == 1); // VF2 untouched
 }
 
 TEST_CASE("a PF FLR stops the VF instances and republishes the PF mailbox", "[firmware][flr]") {

@@ -286,3 +286,21 @@ TEST_CASE("ERT states: names, and a state written into a header word keeps the r
     const std::uint32_t word = hq::kStateNew | (hq::kErtStartDpu << hq::kOpcodeShift) | (9u << 12);
     CHECK(hq::with_state(word, hq::kStateError) == ((word & ~hq::kStateMask) | hq::kStateError));
 }
+
+TEST_CASE("START_DPU for a loaded control code: one entry per uC, the trace in the first",
+          "[queue][ert]") {
+    struct Uc {
+        unsigned index;
+        std::size_t offset;
+        std::size_t size;
+    };
+    const std::vector<Uc> ucs{{0, 0, 0x400}, {2, 0x1000, 0x800}};
+    const hq::StartDpu dpu = hq::start_dpu_for(ucs, 0x40000000, 0x50000800);
+    REQUIRE(dpu.dpu.size() == 2);
+    CHECK(dpu.dpu[0].dtrace_buffer == 0x50000800);
+    CHECK(dpu.dpu[1].dtrace_buffer == 0);
+    CHECK(dpu.dpu[1].instruction_buffer == 0x40001000);
+    CHECK(dpu.dpu[1].instruction_size == 0x800);
+    CHECK(dpu.dpu[1].uc_index == 2);
+    CHECK(hq::decode_start_dpu(hq::encode_start_dpu(dpu)).ok);
+}

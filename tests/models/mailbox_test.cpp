@@ -39,7 +39,7 @@ TEST_CASE("a request too short for its opcode gets an error reply of the right s
         bring_up(d, 1);
         const auto r = d.call(1, mgmt::kCreateHwContext, words({d.partition(1), 4}), 16);
         CHECK(r.status == mgmt::kError);
-        CHECK(b.device.firmware().contexts(1).empty());
+        CHECK(b.device.contexts().of(1).empty());
     });
     REQUIRE(b.failure.empty());
 }

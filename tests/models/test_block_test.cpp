@@ -26,7 +26,7 @@ void start(HostDriver& d, std::uint64_t block, std::uint32_t length, std::uint32
 TEST_CASE("the test block fills host memory and interrupts; a bad length interrupts with ERROR",
           "[models][testblock]") {
     DeviceBench b;
-    std::uint32_t bad_status = 0, good_status = 0, count = 0;
+    std::uint32_t bad_status = 0, good_status = 0, count = 0, time_ns = 0;
     bool bad_interrupt = false, good_interrupt = false;
     std::uint32_t words[4] = {};
     b.run([&](HostDriver& d) {
@@ -44,6 +44,7 @@ TEST_CASE("the test block fills host memory and interrupts; a bad length interru
         good_interrupt = d.host().wait_interrupt(0, kVector, seen, timeout);
         good_status = d.read32(block + tb::kRegDmaStatus);
         count = d.read32(block + tb::kRegDmaCount);
+        time_ns = d.read32(block + tb::kRegDmaTimeNs);
         d.host().memory().read(kBuffer + 4096 - sizeof words, words, sizeof words);
     });
     REQUIRE(b.failure.empty());
@@ -53,4 +54,6 @@ TEST_CASE("the test block fills host memory and interrupts; a bad length interru
     CHECK(good_status == tb::kStatusDone);
     CHECK(count == 1);                // the refused request is not counted
     CHECK(words[3] == 0xA000 + 1023); // the pattern: base + word index
+    // The engine's 4096 bytes at 16 bytes/ns, then the PCIe posted write (pcie/link_timing.h).
+    CHECK(time_ns == 4096 / 16 + 50);
 }

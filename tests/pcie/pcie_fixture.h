@@ -4,7 +4,7 @@
 
 #include "pcie/config_regs.h"
 #include "pcie/function.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 #include "tests/support/tlm_helpers.h"
 
 #include <memory>

@@ -5,7 +5,7 @@
 #include "pcie/config_regs.h"
 #include "sriov/endpoint.h"
 #include "sriov/sriov_capability.h"
-#include "tests/support/fresh_simulation.h"
+#include "testbench/fresh_simulation.h"
 #include "tests/support/tlm_helpers.h"
 
 #include <memory>

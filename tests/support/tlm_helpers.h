@@ -2,6 +2,7 @@
 // Small TLM tools for tests: issue one access to a target, a register block that records what
 // reached it, and a host memory that records DMA and MSI-X writes with their requester.
 
+#include "common/tlm/transaction.h"
 #include "pcie/tlm_extensions.h"
 
 #include <cstdint>
@@ -25,17 +26,11 @@ Access transport(Socket& target, bool write, std::uint64_t address, unsigned siz
                  std::uint64_t value = 0) {
     std::uint8_t data[8] = {};
     std::memcpy(data, &value, size);
-    tlm::tlm_generic_payload trans;
-    trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    trans.set_address(address);
-    trans.set_data_ptr(data);
-    trans.set_data_length(size);
-    trans.set_streaming_width(size);
-    trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-    target.get_base_export()->b_transport(trans, delay);
+    tlm_util::Transaction trans(write, address, data, size);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME; // outside any thread: nothing waits it
+    target.get_base_export()->b_transport(trans.payload(), delay);
     Access a;
-    a.status = trans.get_response_status();
+    a.status = trans.payload().get_response_status();
     std::memcpy(&a.value, data, size);
     return a;
 }

@@ -79,7 +79,8 @@ TEST_CASE("a device timeline records commands, columns, DMA, cores, mailboxes, F
             workers.push_back(sc_core::sc_spawn([&, vf] {
                 results[vf - 1] = models::host::run_workload(
                     d, vf,
-                    {tiles::host::GemmSpec{64, 64, 64, tiles::host::GemmType::int8_int32}, vf},
+                    {tiles::workload::GemmSpec{64, 64, 64, tiles::workload::GemmType::int8_int32},
+                     vf},
                     (std::uint64_t{vf} + 1) << 32);
             }));
         }

@@ -3,8 +3,9 @@
 // body as a SystemC thread: run() spawns it and simulates until nothing is left to do.
 
 #include "aie_tiles/aie_array.h"
-#include "tests/aie_tiles/support/host_memory.h"
-#include "tests/support/fresh_simulation.h"
+#include "common/tlm/transaction.h"
+#include "testbench/fresh_simulation.h"
+#include "testbench/host_memory.h"
 
 #include <catch2/catch.hpp>
 #include <functional>
@@ -23,15 +24,9 @@ public:
     // One b_transport; returns the response status and adds the annotated delay to `delay`.
     tlm::tlm_response_status access(bool write, std::uint64_t address, void* data,
                                     std::uint32_t length, sc_core::sc_time& delay) {
-        tlm::tlm_generic_payload t;
-        t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-        t.set_address(address);
-        t.set_data_ptr(static_cast<unsigned char*>(data));
-        t.set_data_length(length);
-        t.set_streaming_width(length);
-        t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-        socket->b_transport(t, delay);
-        return t.get_response_status();
+        tlm_util::Transaction t(write, address, data, length);
+        t.send(socket, delay);
+        return t.payload().get_response_status();
     }
 };
 

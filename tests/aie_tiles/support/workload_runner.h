@@ -6,10 +6,10 @@
 // CertRunner and reads the outputs back.
 
 #include "aie_tiles/cert/cert_runner.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/reference.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/reference.h"
+#include "aie_tiles/workload/workload.h"
 #include "tests/aie_tiles/support/array_bench.h"
 
 #include <cstdint>
@@ -33,7 +33,7 @@ inline constexpr std::uint64_t kInstructionAddress = 0x3'0000'0000ull;
 
 // Places control code (an instruction buffer as XRT lays it out) in host memory and runs its
 // uCs on columns [first, first + count); `args` become every uC's argument words.
-inline tiles::cert::RunResult run_code(ArrayBench& bench, const tiles::host::ControlCode& code,
+inline tiles::cert::RunResult run_code(ArrayBench& bench, const tiles::workload::ControlCode& code,
                                        const std::vector<std::uint8_t>& image, unsigned first,
                                        unsigned count, const std::vector<std::uint32_t>& args = {},
                                        const tiles::cert::RunOptions& options = {}) {
@@ -57,7 +57,7 @@ inline tiles::cert::RunResult run_code(ArrayBench& bench, const tiles::host::Con
 }
 
 // `dense_inputs[i]` is the dense content of buffers[i] (ignored for outputs).
-inline WorkloadRun run_workload(ArrayBench& bench, const tiles::host::Workload& w,
+inline WorkloadRun run_workload(ArrayBench& bench, const tiles::workload::Workload& w,
                                 const std::vector<std::vector<std::uint8_t>>& dense_inputs,
                                 unsigned first_column = 0, unsigned columns = 0,
                                 bool device_patch = false) {
@@ -65,13 +65,13 @@ inline WorkloadRun run_workload(ArrayBench& bench, const tiles::host::Workload& 
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         const auto& b = w.buffers[i];
         run.addresses.push_back(buffer_address(i));
-        if (b.role == tiles::host::BufferRole::input) {
-            const auto packed = tiles::host::pack(b, dense_inputs.at(i).data());
+        if (b.role == tiles::workload::BufferRole::input) {
+            const auto packed = tiles::workload::pack(b, dense_inputs.at(i).data());
             bench.host.write(run.addresses[i], packed.data(), packed.size());
         }
     }
-    const auto elf = tiles::host::assemble_workload(w);
-    const auto code = tiles::host::load_control_elf(elf.data(), elf.size());
+    const auto elf = tiles::workload::assemble_workload(w);
+    const auto code = tiles::workload::load_control_elf(elf.data(), elf.size());
     for (const auto& uc : code.ucs) {
         run.pages += uc.pages;
     }
@@ -81,17 +81,17 @@ inline WorkloadRun run_workload(ArrayBench& bench, const tiles::host::Workload& 
         args.push_back(static_cast<std::uint32_t>(a >> 32));
     }
     const unsigned count = columns != 0 ? columns : bench.array->geometry().columns - first_column;
-    const auto image = device_patch
-                           ? code.image
-                           : tiles::host::patched_image(code, run.addresses,
-                                                        bench.array->config().host_address_offset);
+    const auto image =
+        device_patch ? code.image
+                     : tiles::workload::patched_image(code, run.addresses,
+                                                      bench.array->config().host_address_offset);
     run.result = run_code(bench, code, image, first_column, count,
                           device_patch ? args : std::vector<std::uint32_t>{});
     for (std::size_t i = 0; i < w.buffers.size(); ++i) {
         const auto& b = w.buffers[i];
         std::vector<std::uint8_t> raw(b.bytes());
         bench.host.read(run.addresses[i], raw.data(), raw.size());
-        run.outputs.push_back(tiles::host::unpack(b, raw.data()));
+        run.outputs.push_back(tiles::workload::unpack(b, raw.data()));
     }
     return run;
 }

@@ -1,11 +1,11 @@
-#include "aie_tiles/host/tile_program.h"
+#include "aie_tiles/workload/tile_program.h"
 
 #include "aie_tiles/format/cert_isa.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 TileProgram::TileProgram(const Geometry& partition) : geometry_(partition) {
     for (unsigned c = 0; c < geometry_.columns; ++c) {
@@ -142,4 +142,4 @@ void TileProgram::connect(unsigned col, unsigned row, PortRef slave, PortRef mas
     write(col, row, base + regs::kSwitchMaster + 4 * *m, regs::switch_master_circuit(*s));
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,8 +1,8 @@
-#include "aie_tiles/host/column_flow.h"
+#include "aie_tiles/workload/column_flow.h"
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
-namespace aie4sim::tiles::host::flow {
+namespace aie4sim::tiles::workload::flow {
 
 namespace {
 
@@ -91,4 +91,4 @@ void route_column(TileProgram& p, unsigned col, unsigned cores, bool second_inpu
     }
 }
 
-} // namespace aie4sim::tiles::host::flow
+} // namespace aie4sim::tiles::workload::flow

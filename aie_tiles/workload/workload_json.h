@@ -5,13 +5,13 @@
 // is (docs/aie_tiles.md §9 "Workload files"). Separate from aie4sim_workload because it needs
 // Boost.JSON and runs the assembler, which the guest programs do not.
 
-#include "aie_tiles/host/workload.h"
-#include "aie_tiles/host/workload_data.h"
+#include "aie_tiles/workload/workload.h"
+#include "aie_tiles/workload/workload_data.h"
 
 #include <optional>
 #include <string>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 inline constexpr const char* kLayoutFormat = "aie4sim-workload-layout/1";
 
@@ -29,4 +29,4 @@ std::string layout_json(const Workload& workload, const WorkloadFiles& files,
 // Writes the files; throws std::runtime_error (BuildError when the assembler fails).
 void write_workload_files(const Workload& workload, const WorkloadFiles& files);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,4 +1,4 @@
-#include "aie_tiles/host/control_elf.h"
+#include "aie_tiles/workload/control_elf.h"
 
 #include <algorithm>
 #include <cstring>
@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -348,4 +348,4 @@ std::vector<std::uint8_t> patched_image(const ControlCode& code,
     return image;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,10 +1,10 @@
-#include "aie_tiles/host/asm_writer.h"
+#include "aie_tiles/workload/asm_writer.h"
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <cstdio>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -167,4 +167,4 @@ std::string assemble_text(std::vector<AsmWriter>& ucs, unsigned partition_column
     return out;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,5 +1,5 @@
 #pragma once
-// The host-side workload builder: turns an operation ("GEMM MxKxN int8", "element-wise add of
+// The workload builder: turns an operation ("GEMM MxKxN int8", "element-wise add of
 // N bf16", "softmax R x C") for a partition into
 //   - AMD control code as aiebu assembly, one uC program per partition column, which the
 //     real `aiebu-asm -t aie4_config` turns into the ELF XRT loads (docs/control-code.md),
@@ -20,7 +20,7 @@
 #include <variant>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 enum class DataType { int8, int32, bf16, fp32 };
 const char* data_type_name(DataType t);
@@ -137,4 +137,4 @@ Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& partition,
 Workload build_workload(const WorkloadSpec& spec, const PartitionShape& partition,
                         const BuildOptions& options = {});
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

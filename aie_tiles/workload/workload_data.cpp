@@ -1,13 +1,13 @@
-#include "aie_tiles/host/workload_data.h"
+#include "aie_tiles/workload/workload_data.h"
 
-#include "aie_tiles/host/reference.h"
+#include "aie_tiles/workload/reference.h"
 
 #include <cmath>
 #include <cstring>
 #include <random>
 #include <type_traits>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -174,4 +174,4 @@ std::string check_output(const Workload& w, const WorkloadData& data, std::size_
            first;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

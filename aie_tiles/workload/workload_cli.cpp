@@ -7,16 +7,16 @@
 //   aie4sim-workload copy --bytes 65536 --out copy
 
 #include "aie_tiles/format/cert_isa.h"
-#include "aie_tiles/host/aiebu_tool.h"
-#include "aie_tiles/host/control_elf.h"
-#include "aie_tiles/host/workload.h"
-#include "aie_tiles/host/workload_json.h"
+#include "aie_tiles/workload/aiebu_tool.h"
+#include "aie_tiles/workload/control_elf.h"
+#include "aie_tiles/workload/workload.h"
+#include "aie_tiles/workload/workload_json.h"
 
 #include <boost/program_options.hpp>
 #include <iostream>
 
 namespace po = boost::program_options;
-using namespace aie4sim::tiles::host;
+using namespace aie4sim::tiles::workload;
 
 namespace {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 class AsmWriter {
 public:
@@ -64,4 +64,4 @@ private:
 // A whole program: the directives, then every non-empty uC.
 std::string assemble_text(std::vector<AsmWriter>& ucs, unsigned partition_columns);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,13 +1,13 @@
-#include "aie_tiles/host/workload_json.h"
+#include "aie_tiles/workload/workload_json.h"
 
-#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/workload/aiebu_tool.h"
 
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -139,4 +139,4 @@ void write_workload_files(const Workload& w, const WorkloadFiles& files) {
     write_file(files.prefix + ".json", layout.data(), layout.size());
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -1,4 +1,4 @@
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include "aie_tiles/format/geometry.h"
 
@@ -7,7 +7,7 @@
 #include <type_traits>
 #include <variant>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 const char* data_type_name(DataType t) {
     switch (t) {
@@ -90,4 +90,4 @@ Workload build_workload(const WorkloadSpec& spec, const PartitionShape& partitio
         spec);
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

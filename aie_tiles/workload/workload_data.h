@@ -5,13 +5,13 @@
 // `aie4sim-workload --data` all use it, so they agree on what a correct run produces.
 // Plain C++17.
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 struct WorkloadData {
     std::uint32_t seed = 0;
@@ -42,4 +42,4 @@ WorkloadData workload_data_for(const Workload& workload,
 std::string check_output(const Workload& workload, const WorkloadData& data, std::size_t index,
                          const std::uint8_t* device);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

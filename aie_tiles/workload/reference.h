@@ -4,12 +4,12 @@
 // Workload's buffers describe. Written independently of the tile kernels: plain loops with
 // wide intermediates, so the end-to-end tests compare two implementations.
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <cstdint>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 // bf16 <-> float (round to nearest even; NaN stays NaN).
 float bf16_to_float(std::uint16_t h);
@@ -42,4 +42,4 @@ std::vector<std::uint8_t> pack(const HostBuffer& buffer, const void* dense);
 // The buffer's layout -> dense rows x cols.
 std::vector<std::uint8_t> unpack(const HostBuffer& buffer, const std::uint8_t* device);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 class ElfError : public std::runtime_error {
 public:
@@ -62,4 +62,4 @@ std::vector<std::uint8_t> patched_image(const ControlCode& code,
                                         const std::vector<std::uint64_t>& arguments,
                                         std::uint64_t ddr_offset = kDdrAieOffset);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

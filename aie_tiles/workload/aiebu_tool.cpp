@@ -1,4 +1,4 @@
-#include "aie_tiles/host/aiebu_tool.h"
+#include "aie_tiles/workload/aiebu_tool.h"
 
 #include <cstdlib>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -154,4 +154,4 @@ std::vector<std::uint8_t> assemble_partial(const std::string& assembly) {
     });
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -14,9 +14,9 @@
 // link r-j; the broadcast uses North link 5; results from core r cross it on South link r-j.
 // Four South links per boundary bound `cores` to 4.
 
-#include "aie_tiles/host/tile_program.h"
+#include "aie_tiles/workload/tile_program.h"
 
-namespace aie4sim::tiles::host::flow {
+namespace aie4sim::tiles::workload::flow {
 
 inline constexpr unsigned kMaxCores = 4;
 
@@ -44,4 +44,4 @@ inline constexpr unsigned kUnitsInFlight = 4;
 // the routes above.
 void route_column(TileProgram& p, unsigned col, unsigned cores, bool second_input, bool broadcast);
 
-} // namespace aie4sim::tiles::host::flow
+} // namespace aie4sim::tiles::workload::flow

@@ -1,10 +1,10 @@
-#include "aie_tiles/host/reference.h"
+#include "aie_tiles/workload/reference.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 float bf16_to_float(std::uint16_t h) {
     const std::uint32_t bits = std::uint32_t{h} << 16;
@@ -172,4 +172,4 @@ std::vector<std::uint8_t> unpack(const HostBuffer& buffer, const std::uint8_t* d
     return out;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

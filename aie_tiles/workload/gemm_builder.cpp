@@ -19,15 +19,15 @@
 // padding must be zero, and it is: the host layout pads A's rows to 4 bytes with zeros and the
 // memory tile pads every chunk beyond K with zeros.
 
-#include "aie_tiles/host/column_flow.h"
-#include "aie_tiles/host/tile_program.h"
-#include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
+#include "aie_tiles/workload/column_flow.h"
+#include "aie_tiles/workload/tile_program.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -85,13 +85,6 @@ constexpr unsigned l2_c_empty(unsigned r) {
 }
 constexpr unsigned l2_c_full(unsigned r) {
     return 11 + 2 * r;
-}
-
-BdLock acquire(unsigned id) {
-    return BdLock{true, false, id, 1};
-}
-BdLock release(unsigned id) {
-    return BdLock{true, false, id, 1};
 }
 
 struct Plan {
@@ -309,8 +302,8 @@ private:
                 BufferDescriptor bd = linear_bd(addr, bytes);
                 bd.iter_wrap = 2;
                 bd.iter_step = bytes / 4;
-                bd.acquire = acquire(acq);
-                bd.release = release(rel);
+                bd.acquire = lock(acq);
+                bd.release = lock(rel);
                 return bd;
             };
             prog_.bd(c, row, DmaDir::s2mm, 0, 0, fifo_bd(p_.l1_a(), p_.a1, kL1AEmpty, kL1AFull));
@@ -372,8 +365,8 @@ private:
         for (unsigned r = 0; r < p_.cores; ++r) {
             BufferDescriptor bd =
                 linear_bd(p_.l2_a(r, buffer), p_.core_rows(panel, r) * p_.k_al * es);
-            bd.acquire = acquire(l2_a_empty(r));
-            bd.release = release(l2_a_full(r));
+            bd.acquire = lock(l2_a_empty(r));
+            bd.release = lock(l2_a_full(r));
             bd.use_next = r + 1 < p_.cores;
             bd.next_bd = bd.use_next ? set * 4 + r + 1 : 0;
             prog_.bd(c, mem, DmaDir::s2mm, flow::kMemInput0, set * 4 + r, bd);
@@ -402,8 +395,8 @@ private:
             BufferDescriptor l2 = bd;
             l2.address = p_.l2_b(slot);
             l2.dims[1].step = p_.n_t * es / 4;
-            l2.acquire = acquire(kL2BEmpty);
-            l2.release = release(kL2BFull);
+            l2.acquire = lock(kL2BEmpty);
+            l2.release = lock(kL2BFull);
             prog_.bd(c, mem, DmaDir::s2mm, flow::kMemInput1, ring, l2);
             prog_.push(c, mem, DmaDir::s2mm, flow::kMemInput1, ring, 1, false);
         }
@@ -431,8 +424,8 @@ private:
                 bd.dims[1] = BdDim{row_words, p_.m_t, 0, 0};
                 chain.push_back(bd);
             }
-            chain.front().acquire = new_panel ? acquire(l2_a_full(r)) : BdLock{};
-            chain.back().release = last_of_panel ? release(l2_a_empty(r)) : BdLock{};
+            chain.front().acquire = new_panel ? lock(l2_a_full(r)) : BdLock{};
+            chain.back().release = last_of_panel ? lock(l2_a_empty(r)) : BdLock{};
             prog_.chain(c, mem, DmaDir::mm2s, r, ring * 2, chain);
         }
         // Memory tile -> all cores: B chunks (k_t rows x n_t), rows beyond K padded.
@@ -452,15 +445,15 @@ private:
                 bd.dims[1] = BdDim{nt_words, rest_rows, 0, p_.k_t - rest_rows};
                 chain.push_back(bd);
             }
-            chain.front().acquire = acquire(kL2BFull);
-            chain.back().release = release(kL2BEmpty);
+            chain.front().acquire = lock(kL2BFull);
+            chain.back().release = lock(kL2BEmpty);
             prog_.chain(c, mem, DmaDir::mm2s, flow::kMemBroadcast, ring * 2, chain);
         }
         // Core r -> memory tile: the C block into L2.
         for (unsigned r = 0; r < p_.cores; ++r) {
             BufferDescriptor bd = linear_bd(p_.l2_c(r, slot), p_.c1);
-            bd.acquire = acquire(l2_c_empty(r));
-            bd.release = release(l2_c_full(r));
+            bd.acquire = lock(l2_c_empty(r));
+            bd.release = lock(l2_c_full(r));
             prog_.bd(c, mem, DmaDir::s2mm, flow::kMemResultIn + r, ring, bd);
             prog_.push(c, mem, DmaDir::s2mm, flow::kMemResultIn + r, ring, 1, false);
         }
@@ -485,8 +478,8 @@ private:
                 bd.length = cols * core_rows;
                 bd.dims[0] = BdDim{1, cols, 0, 0};
                 bd.dims[1] = BdDim{p_.n_t, core_rows, 0, 0};
-                bd.acquire = acquire(l2_c_full(r));
-                bd.release = release(l2_c_empty(r));
+                bd.acquire = lock(l2_c_full(r));
+                bd.release = lock(l2_c_empty(r));
                 out.push_back(bd);
                 rows += core_rows;
             }
@@ -544,4 +537,4 @@ Workload build_gemm(const GemmSpec& spec, const PartitionShape& part, const Buil
     return w;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

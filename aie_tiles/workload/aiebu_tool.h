@@ -4,13 +4,13 @@
 // `$AIE4SIM_AIEBU_ASM` when set, else the one this build fetched. The assembler is
 // deterministic, so a process keeps the ELFs it made and assembles each input once.
 
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 // The aiebu-asm this process uses ("" when the build has none and the variable is unset).
 std::string aiebu_asm_path();
@@ -26,4 +26,4 @@ std::vector<std::uint8_t> assemble_workload(const Workload& workload,
 // `aiebu-asm -t aie4 -c`: the partial ELF (OS/ABI 0x46) of one assembly file.
 std::vector<std::uint8_t> assemble_partial(const std::string& assembly);
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -9,13 +9,19 @@
 #include "aie_tiles/format/geometry.h"
 #include "aie_tiles/format/register_map.h"
 #include "aie_tiles/format/stream_ports.h"
-#include "aie_tiles/host/asm_writer.h"
+#include "aie_tiles/workload/asm_writer.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
+
+// A BD's lock step as every builder uses it: acquire when the lock is at least 1 and take
+// one, or release by giving one back (the same fields serve both).
+inline BdLock lock(unsigned id) {
+    return BdLock{true, false, id, 1};
+}
 
 class TileProgram {
 public:
@@ -69,4 +75,4 @@ private:
     std::vector<AsmWriter> ucs_;
 };
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -10,17 +10,17 @@
 // memory tile sends only the valid part to the shim, which writes it to the output with a
 // token per unit. Cores without data in a unit (the tail) are skipped in that unit.
 
-#include "aie_tiles/host/column_flow.h"
-#include "aie_tiles/host/tile_program.h"
-#include "aie_tiles/host/workload.h"
 #include "aie_tiles/kernels/kernel_api.h"
+#include "aie_tiles/workload/column_flow.h"
+#include "aie_tiles/workload/tile_program.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 #include <array>
 #include <numeric>
 #include <sstream>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -44,10 +44,6 @@ constexpr unsigned l2_o_empty(unsigned r) {
 }
 constexpr unsigned l2_o_full(unsigned r) {
     return 17 + 2 * r;
-}
-
-BdLock lock(unsigned id) {
-    return BdLock{true, false, id, 1};
 }
 
 struct StreamOp {
@@ -462,4 +458,4 @@ Workload build_softmax(const SoftmaxSpec& spec, const PartitionShape& part,
     return w;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload

@@ -2,13 +2,13 @@
 // pair) -> memory tile MM2S0 -> shim S2MM0 -> host, block by block, with a task-completion
 // token per block written back (docs/aie_tiles.md §9). No core runs.
 
-#include "aie_tiles/host/tile_program.h"
-#include "aie_tiles/host/workload.h"
+#include "aie_tiles/workload/tile_program.h"
+#include "aie_tiles/workload/workload.h"
 
 #include <algorithm>
 #include <sstream>
 
-namespace aie4sim::tiles::host {
+namespace aie4sim::tiles::workload {
 
 namespace {
 
@@ -19,10 +19,6 @@ constexpr unsigned kInBd = 0, kOutBd = 8;
 constexpr unsigned kInFlight = 4;
 // Memory tile BDs (per channel): slot 0, slot 1, the shorter last block of a column.
 constexpr unsigned kSlotBd = 0, kTailBd = 2;
-
-BdLock lock(unsigned id) {
-    return BdLock{true, false, id, 1};
-}
 
 PortRef dma(unsigned i) {
     return PortRef{PortKind::dma, i};
@@ -127,4 +123,4 @@ Workload build_copy(const CopySpec& spec, const PartitionShape& part, const Buil
     return w;
 }
 
-} // namespace aie4sim::tiles::host
+} // namespace aie4sim::tiles::workload
