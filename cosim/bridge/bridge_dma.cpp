@@ -49,6 +49,20 @@ std::optional<Message> Bridge::call(Peer& p, Message m) {
     return await_reply(p, id);
 }
 
+namespace {
+
+// A DMA the QEMU that owns the function refused, or a connection lost meanwhile.
+void log_dma_failure(const Peer& p, unsigned function, bool write, std::uint64_t address,
+                     const std::optional<Message>& reply) {
+    AIE4SIM_LOG(warn, kLog,
+                function_name(function) << " DMA " << (write ? "write" : "read") << " at "
+                                        << common::hex(address) << " failed: "
+                                        << (reply ? status_name(reply->header.status)
+                                                  : p.link->closed_reason().c_str()));
+}
+
+} // namespace
+
 bool Bridge::dma_by_messages(Peer& p, const DmaRequest& dr) {
     for (std::uint32_t done = 0; done < dr.length;) {
         const std::uint32_t chunk = std::min<std::uint32_t>(A4S_MAX_DMA_CHUNK, dr.length - done);
@@ -60,12 +74,7 @@ bool Bridge::dma_by_messages(Peer& p, const DmaRequest& dr) {
         auto r = call(p, dr.write ? make_request(A4S_DMA_WRITE, fn, req, dr.data + done, chunk)
                                   : make_request(A4S_DMA_READ, fn, req));
         if (!r || r->header.status != A4S_OK) {
-            AIE4SIM_LOG(
-                warn, kLog,
-                function_name(dr.function)
-                    << " DMA " << (dr.write ? "write" : "read") << " at "
-                    << common::hex(req.address) << " failed: "
-                    << (r ? status_name(r->header.status) : p.link->closed_reason().c_str()));
+            log_dma_failure(p, dr.function, dr.write, req.address, r);
             return false;
         }
         if (!dr.write) {
@@ -94,12 +103,7 @@ bool Bridge::dma_direct(Peer& p, const DmaRequest& dr) {
         ++counters_.dma_maps;
         a4s_stat_add(&me.dma.maps, 1);
         if (!r || r->header.status != A4S_OK) {
-            AIE4SIM_LOG(
-                warn, kLog,
-                function_name(dr.function)
-                    << " DMA " << (dr.write ? "write" : "read") << " at "
-                    << common::hex(req.address) << " failed: "
-                    << (r ? status_name(r->header.status) : p.link->closed_reason().c_str()));
+            log_dma_failure(p, dr.function, dr.write, req.address, r);
             return false;
         }
         a4s_dma_map_reply head{};
