@@ -155,7 +155,10 @@ void CpuSpread::check(Clock::time_point now) {
     }
     const auto delay = run_delay_ns();
     if (!delay) {
-        return; // no schedstat: keep apart (nothing says it hurts)
+        // No schedstat: keep apart (nothing says it hurts), and look again only at the next
+        // check, not on every wait.
+        next_check_ = now + policy_.check_interval;
+        return;
     }
     const auto waited_since = [](std::uint64_t now_delay, std::uint64_t then) {
         return now_delay > then ? static_cast<double>(now_delay - then) : 0.0;
