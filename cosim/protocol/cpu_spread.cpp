@@ -58,6 +58,17 @@ std::optional<std::uint64_t> read_run_delay(const std::string& path) {
     return waiting;
 }
 
+// Gives thread `tid` (0: the caller) the set `allowed` without `cpu`; false if that would leave
+// it nowhere to run or the kernel refuses (another user's thread).
+bool set_affinity_without(pid_t tid, const cpu_set_t& allowed, std::uint32_t cpu) {
+    if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed) || CPU_COUNT(&allowed) < 2) {
+        return false;
+    }
+    cpu_set_t others = allowed;
+    CPU_CLR(cpu, &others);
+    return sched_setaffinity(tid, sizeof others, &others) == 0;
+}
+
 std::string task_path(const PeerThread& peer) {
     return "/proc/" + std::to_string(peer.process) + "/task/" + std::to_string(peer.thread);
 }
@@ -79,23 +90,16 @@ std::optional<std::uint64_t> CpuSpread::run_delay_ns(const PeerThread& peer) {
 // namespace, or a stale one, must never move an unrelated thread.
 void CpuSpread::keep_peer_off_own_cpu(const PeerThread& peer) {
     const int own = sched_getcpu();
-    if (own < 0 || !run_delay_ns(peer)) {
-        return;
-    }
+    const auto delay = run_delay_ns(peer); // also: the thread is in the peer's process
     cpu_set_t allowed;
-    if (sched_getaffinity(peer.thread, sizeof allowed, &allowed) != 0 ||
-        !CPU_ISSET(own, &allowed) || CPU_COUNT(&allowed) < 2) {
-        return;
-    }
-    cpu_set_t others = allowed;
-    CPU_CLR(own, &others);
-    if (sched_setaffinity(peer.thread, sizeof others, &others) != 0) {
-        return; // not ours to move (another user): only this thread keeps apart
+    if (own < 0 || !delay || sched_getaffinity(peer.thread, sizeof allowed, &allowed) != 0 ||
+        !set_affinity_without(peer.thread, allowed, static_cast<std::uint32_t>(own))) {
+        return; // only this thread keeps apart
     }
     peer_ = peer;
     peer_allowed_ = allowed;
     peer_kept_ = true;
-    peer_delay_at_check_ = run_delay_ns(peer).value_or(0);
+    peer_delay_at_check_ = *delay;
 }
 
 bool CpuSpread::exclude(std::uint32_t cpu) {
@@ -105,12 +109,7 @@ bool CpuSpread::exclude(std::uint32_t cpu) {
         }
         have_allowed_ = true;
     }
-    if (cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &allowed_) || CPU_COUNT(&allowed_) < 2) {
-        return false;
-    }
-    cpu_set_t others = allowed_;
-    CPU_CLR(cpu, &others);
-    return sched_setaffinity(0, sizeof others, &others) == 0;
+    return set_affinity_without(0, allowed_, cpu);
 }
 
 void CpuSpread::release() {

@@ -422,6 +422,7 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expec
     if (region_ && !closed_ && expect != Expect::nothing_soon) {
         if (spread_.apart()) {
             spread_.check(Clock::now());
+            a4s_stat_set(&self_->stats.spread_releases, spread_.releases());
         }
         int got = a4s_wait_spin(&waiter_);
         if (got == 0 && waiter_.skipped != 0 && spread_.mode() != SpreadMode::off &&
@@ -429,10 +430,9 @@ std::optional<Message> Link::wait(std::chrono::nanoseconds timeout, Expect expec
                 self_->cpu, Clock::now(),
                 PeerThread{peer_process_, static_cast<pid_t>(__atomic_load_n(&peer_->thread,
                                                                              __ATOMIC_RELAXED))})) {
+            a4s_stat_set(&self_->stats.moves, spread_.moves());
             got = a4s_wait_spin(&waiter_);
         }
-        a4s_stat_set(&self_->stats.moves, spread_.moves());
-        a4s_stat_set(&self_->stats.spread_releases, spread_.releases());
         if (got != 0) {
             if (auto m = take()) {
                 return m;
